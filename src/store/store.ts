@@ -1,0 +1,69 @@
+/**
+ * The store port: every piece of shared, expiring state (sessions, lockout
+ * counters, replay ids, single-use form tokens, OIDC flow state) goes through
+ * this interface, so one instance can use memory and several can share Redis.
+ *
+ * Contract (checked by store.contract.ts against every implementation):
+ * - keys are plain strings chosen by callers; implementations may prefix them;
+ * - every write takes a TTL in seconds (> 0); nothing lives forever;
+ * - an operation that cannot reach the backing store rejects with
+ *   StoreUnavailableError, never resolves with a guess (callers fail closed).
+ */
+export abstract class Store {
+  /** Value of `key`, or null when absent or expired. */
+  abstract get(key: string): Promise<string | null>;
+
+  /** Value of `key`, and its TTL reset to `ttlSeconds` (Redis GETEX): one round trip for "read and keep alive". */
+  abstract getAndTouch(key: string, ttlSeconds: number): Promise<string | null>;
+
+  /** Sets `key` unconditionally. */
+  abstract set(key: string, value: string, ttlSeconds: number): Promise<void>;
+
+  /** Sets `key` only if it is absent (Redis SET NX); true when this call created it. */
+  abstract setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+
+  /** Reads and deletes `key` atomically (Redis GETDEL): single-use values. */
+  abstract take(key: string): Promise<string | null>;
+
+  /** Deletes keys; resolves with how many existed. */
+  abstract delete(...keys: string[]): Promise<number>;
+
+  /**
+   * Adds 1 to the counter at `key` and returns the new value. The TTL is set
+   * when the counter is created and left alone afterwards (a fixed window).
+   */
+  abstract increment(key: string, ttlSeconds: number): Promise<number>;
+
+  /** Adds `member` to the set at `key`, resetting the set's TTL to at least `ttlSeconds`. */
+  abstract addToSet(key: string, member: string, ttlSeconds: number): Promise<void>;
+
+  /** Members of the set at `key` (empty when absent). */
+  abstract setMembers(key: string): Promise<string[]>;
+
+  /** Removes `member` from the set at `key`. */
+  abstract removeFromSet(key: string, member: string): Promise<void>;
+
+  /** Remaining TTL of `key` in seconds, or null when absent. */
+  abstract ttl(key: string): Promise<number | null>;
+
+  /** Publishes `message` to every subscriber of `channel` on every instance. */
+  abstract publish(channel: string, message: string): Promise<void>;
+
+  /** Calls `listener` for each message on `channel`; resolves once subscribed. */
+  abstract subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+
+  /** Resolves when the backing store answers; rejects with StoreUnavailableError otherwise. */
+  abstract ping(): Promise<void>;
+
+  /** Releases connections and timers. */
+  abstract close(): Promise<void>;
+}
+
+/** The backing store could not be reached; callers answer 503 `store_unavailable`. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable';
+  constructor(cause?: unknown) {
+    super('The session store is unreachable', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
