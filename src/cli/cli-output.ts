@@ -1,0 +1,58 @@
+/**
+ * How commands print: human text by default, one JSON document with --json.
+ * Failures set a non-zero exit status (STYLE.md: a failed command must not exit 0).
+ */
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error.js';
+import { ConfigError } from '../config/config.loader.js';
+import { StoreUnavailableError } from '../store/store.js';
+
+export const CLI_FLAGS = { json: false };
+
+@Injectable()
+export class CliOutput {
+  get json(): boolean {
+    return CLI_FLAGS.json;
+  }
+
+  /** Prints `data` as JSON, or `human(data)` as text. */
+  result<T>(data: T, human: (data: T) => string): void {
+    process.stdout.write(this.json ? `${JSON.stringify(data, null, 2)}\n` : `${human(data)}\n`);
+  }
+
+  table(rows: Array<Record<string, unknown>>, columns: string[]): string {
+    if (rows.length === 0) return '(none)';
+    const cells = rows.map((row) => columns.map((c) => formatCell(row[c])));
+    const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
+    const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+    return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
+  }
+
+  fail(error: unknown): void {
+    const message =
+      error instanceof AppError || error instanceof ConfigError || error instanceof StoreUnavailableError
+        ? error.message
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    const code = error instanceof AppError ? error.code : error instanceof StoreUnavailableError ? 'store_unavailable' : 'error';
+    if (this.json) process.stdout.write(`${JSON.stringify({ error: code, message })}\n`);
+    else process.stderr.write(`error: ${message}\n`);
+    process.exitCode = 1;
+  }
+
+  /** Runs a command body, turning any failure into a message and exit status 1. */
+  async run(body: () => Promise<void> | void): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+}
+
+function formatCell(value: unknown): string {
+  if (value === undefined || value === null) return '-';
+  if (Array.isArray(value)) return value.join(',');
+  return String(value);
+}

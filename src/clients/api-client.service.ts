@@ -1,0 +1,126 @@
+/**
+ * API clients for webhook handlers and sites with their own login. The key is
+ * shown once when created; clients.json keeps only its SHA-256 (keys are 256
+ * random bits, so a fast hash is enough and lookups stay cheap). A key reads
+ * `cwk_<id>_<secret>`: the id finds the record, the hash is compared in
+ * constant time.
+ */
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error.js';
+import { constantTimeEqual } from '../crypto/constant-time.js';
+import { sha256Hex } from '../crypto/hash.js';
+import { randomId, randomToken } from '../crypto/random.js';
+import { KeysDir } from '../keys/keys-dir.js';
+
+export const SCOPES = ['verify', 'issue', 'revoke'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiClientRecord {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  keyHash: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export type ApiClientInfo = Omit<ApiClientRecord, 'keyHash'>;
+
+interface ClientsFile {
+  clients: ApiClientRecord[];
+}
+
+export const CLIENTS_FILE = 'clients.json';
+const KEY_FORMAT = /^cwk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+
+@Injectable()
+export class ApiClientService {
+  private byId = new Map<string, ApiClientRecord>();
+  private stamp = '';
+  private checkedAt = 0;
+
+  constructor(private readonly keysDir: KeysDir) {}
+
+  /** The client a presented key belongs to, or null. Never says which part was wrong. */
+  authenticate(presented: string): ApiClientInfo | null {
+    const match = KEY_FORMAT.exec(presented);
+    if (!match) return null;
+    const record = this.lookup(match[1]);
+    if (!record || record.revokedAt) return null;
+    if (!constantTimeEqual(sha256Hex(presented), record.keyHash)) return null;
+    return withoutHash(record);
+  }
+
+  async add(name: string, scopes: string[]): Promise<{ client: ApiClientInfo; key: string }> {
+    const trimmed = name.trim();
+    if (!/^[\w .@-]{1,64}$/.test(trimmed)) throw new AppError('invalid_name', 'a client name is 1-64 letters, digits, spaces or . @ - _', 400);
+    const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+    if (scopes.length === 0 || unknown.length > 0) {
+      throw new AppError('invalid_scopes', `scopes are a comma-separated list of ${SCOPES.join(', ')}`, 400);
+    }
+    const id = randomId(6);
+    const key = `cwk_${id}_${randomToken(32)}`;
+    const record: ApiClientRecord = {
+      id,
+      name: trimmed,
+      scopes: [...new Set(scopes)] as Scope[],
+      keyHash: sha256Hex(key),
+      createdAt: new Date().toISOString(),
+    };
+    await this.keysDir.update<ClientsFile>(CLIENTS_FILE, { clients: [] }, (file) => ({ clients: [...file.clients, record] }));
+    return { client: withoutHash(record), key };
+  }
+
+  /** Replaces the key of the client named `name` (dev mode prints a fresh key at every start). */
+  async resetKey(name: string, scopes: Scope[]): Promise<{ client: ApiClientInfo; key: string }> {
+    const existing = this.list().find((c) => c.name === name && !c.revokedAt);
+    if (!existing) return this.add(name, scopes);
+    const key = `cwk_${existing.id}_${randomToken(32)}`;
+    await this.keysDir.update<ClientsFile>(CLIENTS_FILE, { clients: [] }, (file) => ({
+      clients: file.clients.map((c) => (c.id === existing.id ? { ...c, scopes, keyHash: sha256Hex(key) } : c)),
+    }));
+    return { client: { ...existing, scopes }, key };
+  }
+
+  list(): ApiClientInfo[] {
+    return this.read().clients.map(withoutHash);
+  }
+
+  async revoke(id: string): Promise<ApiClientInfo> {
+    let found: ApiClientRecord | undefined;
+    await this.keysDir.update<ClientsFile>(CLIENTS_FILE, { clients: [] }, (file) => ({
+      clients: file.clients.map((c) => {
+        if (c.id !== id) return c;
+        found = c.revokedAt ? c : { ...c, revokedAt: new Date().toISOString() };
+        return found;
+      }),
+    }));
+    if (!found) throw new AppError('client_not_found', `no API client with id ${id}`, 404);
+    return withoutHash(found);
+  }
+
+  /**
+   * Cached view of clients.json. The file's stamp is checked at most once a
+   * second (this sits on the verify hot path), so a new or revoked client
+   * takes effect on every instance within a second.
+   */
+  private lookup(id: string, now = Date.now()): ApiClientRecord | undefined {
+    if (now - this.checkedAt >= 1000 || !this.byId.has(id)) {
+      this.checkedAt = now;
+      const stamp = this.keysDir.stamp(CLIENTS_FILE);
+      if (stamp !== this.stamp) {
+        this.byId = new Map(this.read().clients.map((c) => [c.id, c]));
+        this.stamp = stamp;
+      }
+    }
+    return this.byId.get(id);
+  }
+
+  private read(): ClientsFile {
+    return this.keysDir.read<ClientsFile>(CLIENTS_FILE, { clients: [] });
+  }
+}
+
+function withoutHash({ keyHash: _hash, ...info }: ApiClientRecord): ApiClientInfo {
+  return info;
+}

@@ -1,0 +1,145 @@
+/**
+ * The configuration contract (SPEC.md "Running it"). One class tree,
+ * validated once at boot with class-validator; the rest of the code reads the
+ * validated instance through AppConfig and never touches process.env.
+ */
+import { Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class TokensConfig {
+  /** Lifetime of one token; the widget refreshes before it ends. */
+  @IsInt() @Min(30) @Max(86400)
+  ttlSeconds = 900;
+
+  /** A session with no verify or refresh for this long ends. */
+  @IsInt() @Min(60) @Max(30 * 86400)
+  sessionIdleSeconds = 3600;
+
+  /** No session outlives this, however active. Tokens never outlive their session. */
+  @IsInt() @Min(60) @Max(90 * 86400)
+  sessionMaxAgeSeconds = 43200;
+
+  /** Verified-claims cache entries per instance (the session is still checked on every call). */
+  @IsInt() @Min(0) @Max(1_000_000)
+  verifyCacheSize = 10000;
+}
+
+export class LockoutConfig {
+  @IsInt() @Min(1) @Max(1000)
+  maxFailures = 5;
+
+  @IsInt() @Min(1)
+  windowSeconds = 900;
+
+  @IsInt() @Min(1)
+  banSeconds = 900;
+}
+
+export class LoginConfig {
+  @IsBoolean()
+  local = true;
+
+  @IsOptional() @IsString()
+  usersFile?: string;
+
+  @ValidateNested() @Type(() => LockoutConfig)
+  lockout: LockoutConfig = new LockoutConfig();
+}
+
+export class SsoProviderConfig {
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  issuer: string;
+
+  @IsString()
+  clientId: string;
+
+  @IsOptional() @IsString()
+  clientSecret?: string;
+
+  @IsArray() @IsString({ each: true })
+  scopes: string[] = ['openid', 'email', 'profile'];
+
+  @IsOptional() @IsString()
+  roleClaim?: string;
+
+  @IsOptional() @IsObject()
+  roleMap?: Record<string, string>;
+}
+
+export class BotConfig {
+  /** Origins that may embed the login page and receive tokens (exact match). */
+  @IsArray() @ArrayNotEmpty()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { each: true })
+  origins: string[];
+
+  /** action -> permissions it needs. */
+  @IsOptional() @IsObject()
+  actions: Record<string, string[]> = {};
+
+  @IsOptional() @IsString()
+  title?: string;
+
+  /** Optional server-side variable push (validated by the chat module). */
+  @IsOptional() @IsObject()
+  chat?: Record<string, unknown>;
+
+  /** How this bot's vendor signs webhooks (validated by the signatures module). */
+  @IsOptional() @IsObject()
+  webhook?: Record<string, unknown>;
+}
+
+export class ChatwardenConfig {
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  publicUrl: string;
+
+  @IsInt() @Min(0) @Max(65535)
+  port = 3000;
+
+  /** CIDRs whose X-Forwarded-For is believed. */
+  @IsArray() @IsString({ each: true })
+  trustProxy: string[] = [];
+
+  @Matches(/^(memory:\/\/|rediss?:\/\/|redis\+sentinel:\/\/|redis\+cluster:\/\/)/, {
+    message: 'store must be memory:// or a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL',
+  })
+  store = 'memory://';
+
+  @IsString()
+  keysDir = './keys';
+
+  @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  logLevel = 'info';
+
+  @ValidateNested() @Type(() => TokensConfig)
+  tokens: TokensConfig = new TokensConfig();
+
+  @ValidateNested() @Type(() => LoginConfig)
+  login: LoginConfig = new LoginConfig();
+
+  /** role -> permissions. */
+  @IsObject()
+  roles: Record<string, string[]> = {};
+
+  @IsObject()
+  sso: Record<string, SsoProviderConfig> = {};
+
+  @IsObject()
+  bots: Record<string, BotConfig> = {};
+
+  /** Set by the loader: true when no config file exists and NODE_ENV is not production. */
+  devMode = false;
+}

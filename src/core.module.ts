@@ -1,0 +1,45 @@
+/**
+ * What every capability shares: the validated config, the keys dir, the
+ * store, the root logger and the audit trail. Global, so feature modules just
+ * inject them.
+ */
+import { DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfig } from './config/app-config.js';
+import type { ChatwardenConfig } from './config/config.schema.js';
+import { KeysDir } from './keys/keys-dir.js';
+import { AuditLog } from './observability/audit-log.js';
+import { Store } from './store/store.js';
+import { createStore } from './store/store.factory.js';
+
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+@Global()
+@Module({})
+export class CoreModule implements OnApplicationShutdown {
+  constructor(@Inject(Store) private readonly store: Store) {}
+
+  static forRoot(config: ChatwardenConfig, logger: Logger): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: ROOT_LOGGER, useValue: logger },
+        { provide: KeysDir, useFactory: () => new KeysDir(config.keysDir) },
+        {
+          provide: Store,
+          useFactory: () =>
+            createStore(config.store, {
+              onError: (error: Error) => logger.warn({ err: { message: error.message } }, 'store connection problem'),
+            }),
+        },
+        { provide: AuditLog, useFactory: () => new AuditLog(logger.child({ audit: true })) },
+      ],
+      exports: [AppConfig, ROOT_LOGGER, KeysDir, Store, AuditLog],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

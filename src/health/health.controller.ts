@@ -1,0 +1,48 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { TokenKeyRing } from '../keys/token-key-ring.service.js';
+import { Store } from '../store/store.js';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly store: Store,
+    private readonly keyRing: TokenKeyRing,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process answers (for restarts)' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'The store answers and an active token key is loaded (for load balancers); 503 otherwise' })
+  ready() {
+    return this.health.check([
+      async () => {
+        const indicator = this.indicators.check('store');
+        try {
+          await this.store.ping();
+          return indicator.up();
+        } catch {
+          return indicator.down({ message: 'store unreachable' });
+        }
+      },
+      () => {
+        const indicator = this.indicators.check('keys');
+        try {
+          this.keyRing.activeKey();
+          return indicator.up({ loaded: this.keyRing.loaded });
+        } catch {
+          return indicator.down({ message: 'no active token key', loaded: this.keyRing.loaded });
+        }
+      },
+    ]);
+  }
+}

@@ -1,0 +1,63 @@
+/** The operator's side of the token key lifecycle: rotate, retire, prune (CLI `keys …`). */
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { AppError } from '../common/app-error.js';
+import { KeysDir } from './keys-dir.js';
+import { KEY_RELOAD_INTERVAL_MS, newKeyRecord } from './token-key-ring.service.js';
+import { keyStatuses, prunableKids, TOKEN_KEYS_FILE, type TokenKeysFile, type TokenKeyStatus } from './token-key-lifecycle.js';
+
+/** A pending key waits at least this long, so every instance has loaded it before anyone encrypts with it. */
+export const MIN_ACTIVATION_DELAY_SECONDS = Math.ceil((KEY_RELOAD_INTERVAL_MS * 2.5) / 1000);
+export const DEFAULT_ACTIVATION_DELAY_SECONDS = 60;
+
+@Injectable()
+export class TokenKeyAdmin {
+  constructor(
+    private readonly keysDir: KeysDir,
+    private readonly config: AppConfig,
+  ) {}
+
+  list(now = Date.now()): TokenKeyStatus[] {
+    return keyStatuses(this.read().keys, now);
+  }
+
+  async rotate(activateInSeconds = DEFAULT_ACTIVATION_DELAY_SECONDS, now = new Date()): Promise<TokenKeyStatus> {
+    if (!Number.isInteger(activateInSeconds) || activateInSeconds < MIN_ACTIVATION_DELAY_SECONDS) {
+      throw new AppError(
+        'activation_too_soon',
+        `--activate-in must be at least ${MIN_ACTIVATION_DELAY_SECONDS} seconds so every instance loads the key before it is used`,
+        400,
+      );
+    }
+    const record = newKeyRecord(now, activateInSeconds);
+    await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => ({ keys: [...file.keys, record] }));
+    return this.list(now.getTime()).find((s) => s.kid === record.kid)!;
+  }
+
+  async retire(kid: string, now = new Date()): Promise<TokenKeyStatus> {
+    await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => {
+      const statuses = keyStatuses(file.keys, now.getTime());
+      const status = statuses.find((s) => s.kid === kid);
+      if (!status) throw new AppError('key_not_found', `no token key with id ${kid}`, 404);
+      if (status.state === 'active') {
+        throw new AppError('key_active', `${kid} is the active key: run \`keys rotate\` and retire it once the new key is active`, 409);
+      }
+      return { keys: file.keys.map((k) => (k.kid === kid && !k.retiredAt ? { ...k, retiredAt: now.toISOString() } : k)) };
+    });
+    return this.list(now.getTime()).find((s) => s.kid === kid)!;
+  }
+
+  /** Removes retiring keys whose tokens have all expired; returns the removed kids. */
+  async prune(now = new Date()): Promise<string[]> {
+    let removed: string[] = [];
+    await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => {
+      removed = prunableKids(file.keys, now.getTime(), this.config.tokens.ttlSeconds);
+      return { keys: file.keys.filter((k) => !removed.includes(k.kid)) };
+    });
+    return removed;
+  }
+
+  private read(): TokenKeysFile {
+    return this.keysDir.read<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] });
+  }
+}

@@ -1,0 +1,58 @@
+/** Immediate revocation (HTTP `POST /v1/sessions/revoke` and CLI `sessions revoke`): the next verify anywhere fails. */
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error.js';
+import { AuditLog } from '../observability/audit-log.js';
+import { SessionService, type SessionRecord } from './session.service.js';
+
+export interface RevokeRequest {
+  sessionId?: string;
+  subject?: string;
+  bot?: string;
+  /** Who asked: an API client id or `cli`. */
+  actor: string;
+}
+
+export interface RevokedSession {
+  sessionId: string;
+  record: SessionRecord;
+}
+
+/** Called for each ended session, e.g. to blank the token in the chat variable. */
+export type RevocationListener = (ended: RevokedSession) => Promise<void> | void;
+
+@Injectable()
+export class RevocationService {
+  private readonly listeners: RevocationListener[] = [];
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  onRevoked(listener: RevocationListener): void {
+    this.listeners.push(listener);
+  }
+
+  async revoke(request: RevokeRequest): Promise<RevokedSession[]> {
+    if ((request.sessionId === undefined) === (request.subject === undefined)) {
+      throw new AppError('invalid_request', 'Give either sessionId or subject (optionally with bot).', 400);
+    }
+    let ended: RevokedSession[];
+    if (request.sessionId !== undefined) {
+      const record = await this.sessions.end(request.sessionId);
+      ended = record ? [{ sessionId: request.sessionId, record }] : [];
+    } else {
+      ended = await this.sessions.endAllFor(request.subject!, request.bot);
+    }
+    for (const session of ended) {
+      this.audit.record('session.revoke', { sessionId: session.sessionId, subject: session.record.sub, bot: session.record.bot, actor: request.actor });
+      for (const listener of this.listeners) await listener(session);
+    }
+    return ended;
+  }
+
+  /** Runs the listeners for a session ended by logout. */
+  async notifyEnded(session: RevokedSession): Promise<void> {
+    for (const listener of this.listeners) await listener(session);
+  }
+}

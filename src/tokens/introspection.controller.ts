@@ -1,0 +1,51 @@
+/** RFC 7662 token introspection for tools that speak OAuth rather than chatwarden's verify API. */
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../clients/api-key.guard.js';
+import { AppError } from '../common/app-error.js';
+import { ApiErrorResponses } from '../common/api-docs.js';
+import { StoreUnavailableError } from '../store/store.js';
+import { TokenService } from './token.service.js';
+import { IntrospectDto } from './dto/token.dto.js';
+
+@ApiTags('verify')
+@ApiBearerAuth()
+@Controller('oauth')
+export class IntrospectionController {
+  constructor(private readonly tokens: TokenService) {}
+
+  @Post('introspect')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @RequireScope('verify')
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiOperation({ summary: 'RFC 7662 introspection: `{active:false}` for anything not valid' })
+  @ApiOkResponse({ schema: { example: { active: true, sub: 'alice', aud: 'shop', scope: 'orders:read', exp: 1795000000, iat: 1794999100, client_id: 'shop', token_type: 'chatwarden', sid: 'pQ2m9xY0aB3cD4eF' } } })
+  @ApiErrorResponses('store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing')
+  async introspect(@Body() request: IntrospectDto): Promise<Record<string, unknown>> {
+    try {
+      const verified = await this.tokens.verify(request.token);
+      const { claims } = await this.tokens.inspect(request.token!);
+      return {
+        active: true,
+        sub: verified.subject,
+        aud: verified.bot,
+        client_id: verified.bot,
+        scope: verified.permissions.join(' '),
+        exp: claims.exp,
+        iat: claims.iat,
+        nbf: claims.nbf,
+        iss: claims.iss,
+        jti: claims.jti,
+        sid: verified.sessionId,
+        token_type: 'chatwarden',
+        amr: [verified.authMethod],
+      };
+    } catch (error) {
+      // §2.2: an invalid token is not an error, it is inactive. A store outage is: fail closed, loudly.
+      if (error instanceof StoreUnavailableError) throw error;
+      if (error instanceof AppError) return { active: false };
+      throw error;
+    }
+  }
+}

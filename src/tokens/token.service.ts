@@ -1,0 +1,199 @@
+/**
+ * Issues, verifies, refreshes and ends user tokens. The rules of SPEC.md
+ * "Tokens and keys" and the verify error codes live here; controllers and the
+ * CLI only translate.
+ */
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { decryptToken, encryptClaims, TokenCipherError } from '../crypto/token-cipher.js';
+import { randomToken } from '../crypto/random.js';
+import { TokenKeyRing } from '../keys/token-key-ring.service.js';
+import { AuditLog } from '../observability/audit-log.js';
+import { SessionService, type AuthMethod, type SessionRecord } from '../sessions/session.service.js';
+import { isTokenClaims, type TokenClaims } from './token-claims.js';
+import { tokenError } from './token-errors.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+/** Tolerated clock difference between instances for `nbf`. */
+const CLOCK_SKEW_SECONDS = 30;
+
+export interface IssueRequest {
+  bot: string;
+  subject: string;
+  roles?: string[];
+  permissions?: string[];
+  conversationId?: string;
+  ttlSeconds?: number;
+  amr: AuthMethod;
+  chatSession?: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: string;
+  sessionId: string;
+}
+
+export interface VerifyExpectations {
+  bot?: string;
+  action?: string;
+  permissions?: string[];
+  conversationId?: string;
+}
+
+export interface VerifiedToken {
+  valid: true;
+  subject: string;
+  bot: string;
+  sessionId: string;
+  permissions: string[];
+  authMethod: AuthMethod;
+  expiresAt: string;
+  conversationId?: string;
+  /** Which key decrypted the token (metrics: when is a retiring key safe to drop). */
+  kid: string;
+}
+
+@Injectable()
+export class TokenService {
+  private readonly cache: VerifiedTokenCache;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly keyRing: TokenKeyRing,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditLog,
+  ) {
+    this.cache = new VerifiedTokenCache(config.tokens.verifyCacheSize);
+  }
+
+  /** Permissions granted by `roles` plus the explicit ones, de-duplicated. */
+  permissionsFor(roles: string[] = [], permissions: string[] = []): string[] {
+    const granted = new Set(permissions);
+    for (const role of roles) {
+      const rolePermissions = this.config.roles[role];
+      if (!rolePermissions) throw tokenError('unknown_role');
+      rolePermissions.forEach((p) => granted.add(p));
+    }
+    return [...granted].sort();
+  }
+
+  async issue(request: IssueRequest): Promise<IssuedToken> {
+    if (!this.config.bots[request.bot]) throw tokenError('unknown_bot');
+    const perms = this.permissionsFor(request.roles, request.permissions);
+    const { sessionId, record } = await this.sessions.create({
+      sub: request.subject,
+      bot: request.bot,
+      amr: request.amr,
+      perms,
+      conv: request.conversationId,
+      chatSession: request.chatSession,
+    });
+    const issued = await this.mint(sessionId, record, request.ttlSeconds);
+    this.audit.record('token.issue', { subject: request.subject, bot: request.bot, sessionId, amr: request.amr });
+    return issued;
+  }
+
+  /** A fresh token for the same live session (the widget calls this before expiry). */
+  async refresh(token: string): Promise<IssuedToken> {
+    const verified = await this.verify(token);
+    const record = await this.sessions.get(verified.sessionId);
+    if (!record) throw tokenError('session_revoked');
+    const issued = await this.mint(verified.sessionId, record);
+    this.audit.record('token.refresh', { subject: record.sub, bot: record.bot, sessionId: verified.sessionId });
+    return issued;
+  }
+
+  /** Ends the session of `token`. An expired token may still log out its session. */
+  async logout(token: string): Promise<{ sessionId: string; record: SessionRecord } | null> {
+    const { claims } = await this.decrypt(token);
+    const record = await this.sessions.end(claims.sid);
+    if (record) this.audit.record('session.logout', { subject: record.sub, bot: record.bot, sessionId: claims.sid });
+    return record ? { sessionId: claims.sid, record } : null;
+  }
+
+  async verify(token: string | undefined, expect: VerifyExpectations = {}): Promise<VerifiedToken> {
+    const now = Math.floor(Date.now() / 1000);
+    const { claims, kid } = await this.decrypt(token, now);
+    if (claims.exp <= now) throw tokenError('token_expired');
+    if (claims.nbf > now + CLOCK_SKEW_SECONDS) throw tokenError('token_invalid');
+    const botConfig = this.config.bots[claims.aud];
+    if (!botConfig) throw tokenError('token_invalid');
+    if (expect.bot !== undefined && expect.bot !== claims.aud) throw tokenError('wrong_bot');
+    if (expect.conversationId !== undefined && claims.conv !== undefined && claims.conv !== expect.conversationId) {
+      throw tokenError('conversation_mismatch');
+    }
+    const required = this.requiredPermissions(claims.aud, expect);
+
+    const session = await this.sessions.touch(claims.sid);
+    if (!session || session.sub !== claims.sub || session.bot !== claims.aud) throw tokenError('session_revoked');
+
+    if (!required.every((p) => claims.perms.includes(p))) throw tokenError('permission_denied');
+    return {
+      valid: true,
+      subject: claims.sub,
+      bot: claims.aud,
+      sessionId: claims.sid,
+      permissions: claims.perms,
+      authMethod: claims.amr,
+      expiresAt: new Date(claims.exp * 1000).toISOString(),
+      ...(claims.conv !== undefined && { conversationId: claims.conv }),
+      kid,
+    };
+  }
+
+  /** Decrypted and shape-checked claims (cached); no time, bot or session checks. */
+  async inspect(token: string): Promise<{ claims: TokenClaims; kid: string }> {
+    return this.decrypt(token);
+  }
+
+  private requiredPermissions(bot: string, expect: VerifyExpectations): string[] {
+    const required = [...(expect.permissions ?? [])];
+    if (expect.action !== undefined) {
+      const actionPermissions = this.config.bots[bot].actions[expect.action];
+      if (!actionPermissions) throw tokenError('unknown_action');
+      required.push(...actionPermissions);
+    }
+    return required;
+  }
+
+  private async decrypt(token: string | undefined, now = Math.floor(Date.now() / 1000)): Promise<{ claims: TokenClaims; kid: string }> {
+    if (typeof token !== 'string' || token.trim() === '') throw tokenError('token_missing');
+    const cached = this.cache.get(token, now);
+    if (cached) return cached;
+    let decrypted: { payload: unknown; kid: string };
+    try {
+      decrypted = await decryptToken(token, this.keyRing.keyFor);
+    } catch (error) {
+      if (error instanceof TokenCipherError) throw tokenError(error.reason === 'malformed' ? 'token_malformed' : 'token_invalid');
+      throw error;
+    }
+    const { payload, kid } = decrypted;
+    if (!isTokenClaims(payload) || payload.iss !== this.config.publicUrl) throw tokenError('token_invalid');
+    // Expired tokens are not cached: the cache must never outlive `exp`.
+    if (payload.exp > now) this.cache.set(token, payload, kid);
+    return { claims: payload, kid };
+  }
+
+  private async mint(sessionId: string, session: SessionRecord, ttlSeconds?: number): Promise<IssuedToken> {
+    const now = Math.floor(Date.now() / 1000);
+    // A token never outlives its session's max age, nor the configured TTL.
+    const ttl = Math.min(ttlSeconds ?? this.config.tokens.ttlSeconds, this.config.tokens.ttlSeconds);
+    const exp = Math.min(now + ttl, Math.floor(session.maxUntil / 1000));
+    const claims: TokenClaims = {
+      iss: this.config.publicUrl,
+      aud: session.bot,
+      sub: session.sub,
+      sid: sessionId,
+      jti: randomToken(9),
+      iat: now,
+      nbf: now,
+      exp,
+      perms: session.perms,
+      amr: session.amr,
+      ...(session.conv !== undefined && { conv: session.conv }),
+    };
+    const token = await encryptClaims(claims, this.keyRing.activeKey());
+    return { token, expiresAt: new Date(exp * 1000).toISOString(), sessionId };
+  }
+}
