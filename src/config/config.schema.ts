@@ -16,6 +16,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -47,6 +48,10 @@ export class LockoutConfig {
 
   @IsInt() @Min(1)
   banSeconds = 900;
+
+  /** Failures from one client IP (any usernames) before it is banned; default 4 × maxFailures, so one office NAT is not locked out by a few typos. */
+  @IsOptional() @IsInt() @Min(1) @Max(100000)
+  maxFailuresPerIp?: number;
 }
 
 export class LoginConfig {
@@ -90,8 +95,17 @@ export class BotConfig {
   @IsOptional() @IsObject()
   actions: Record<string, string[]> = {};
 
-  @IsOptional() @IsString()
+  /** Shown on the login page ("Sign in to <title>"). */
+  @IsOptional() @IsString() @MaxLength(100)
   title?: string;
+
+  /** Logo on the login page: an https URL, or a path on this service. */
+  @IsOptional() @Matches(/^(https:\/\/[^\s"'<>]+|\/(?!\/)[^\s"'<>]*)$/, { message: 'logoUrl must be an https:// URL or a path starting with /' })
+  logoUrl?: string;
+
+  /** Accent colour of the login page, as #rgb or #rrggbb. */
+  @IsOptional() @Matches(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, { message: 'primaryColor must look like #1a73e8' })
+  primaryColor?: string;
 
   /** Optional server-side variable push (validated by the chat module). */
   @IsOptional() @IsObject()
