@@ -16,7 +16,16 @@ import { trustProxyFunction } from './common/trust-proxy.js';
 /** Largest accepted request body: webhook bodies travel inside verify requests. */
 export const BODY_LIMIT_BYTES = 512 * 1024;
 
-export async function createApp(config: ChatwardenConfig, logger: Logger): Promise<NestFastifyApplication> {
+export interface CreateAppOptions {
+  /**
+   * Serve the Swagger UI assets at /docs (the JSON document is always served).
+   * In-process tests turn it off: Jest's ESM mode on Node 20 cannot load
+   * @fastify/static's ESM-only dependency; the process-level tests cover it.
+   */
+  docsUi?: boolean;
+}
+
+export async function createApp(config: ChatwardenConfig, logger: Logger, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxyFunction(config.trustProxy),
@@ -45,7 +54,7 @@ export async function createApp(config: ChatwardenConfig, logger: Logger): Promi
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', ui: options.docsUi ?? true });
   app.enableShutdownHooks();
   return app;
 }

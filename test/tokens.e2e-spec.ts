@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { CompactEncrypt, SignJWT, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { forgeDirJwe, readTokenKey, tamper } from './support/jwe-forge.js';
-import { startTestApp, TEST_PUBLIC_URL, type TestApp } from './support/test-app.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -46,7 +46,7 @@ async function liveClaims(overrides: Record<string, unknown> = {}) {
   const issued = await issue();
   const now = Math.floor(Date.now() / 1000);
   return {
-    iss: TEST_PUBLIC_URL, aud: 'shop', sub: 'alice', sid: issued.sessionId, jti: 'forged-1',
+    iss: 'chatwarden', aud: 'shop', sub: 'alice', sid: issued.sessionId, jti: 'forged-1',
     iat: now, nbf: now, exp: now + 600, perms: ['orders:read'], amr: 'trusted', ...overrides,
   };
 }
@@ -55,6 +55,7 @@ describe('issue and verify', () => {
   it('issues a token under 400 characters with four permissions and verifies it', async () => {
     const issued = await issue({ roles: ['support'] });
     expect(issued.token.split('.')).toHaveLength(5);
+    // The four permissions of the `support` role; each character of subject or permissions adds about 4/3.
     expect(issued.token.length).toBeLessThan(400);
     const response = await verify({ token: issued.token, bot: 'shop', action: 'orders.refund' });
     expect(response.status).toBe(200);

@@ -72,6 +72,8 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
   config.bots = validateRecord(BotConfig, raw.bots, 'bots', problems);
   config.sso = validateRecord(SsoProviderConfig, raw.sso, 'sso', problems);
   config.devMode = !existsSync(path) && !production;
+  // Token `iss` and redirect URIs are built from publicUrl: one spelling only.
+  if (typeof config.publicUrl === 'string') config.publicUrl = config.publicUrl.replace(/\/+$/, '');
   if (production && config.store === 'memory://') {
     console.warn('chatwarden: store is memory:// — fine for one instance; use Redis to run several');
   }

@@ -154,6 +154,7 @@ export class ChatwardenConfig {
   @IsObject()
   bots: Record<string, BotConfig> = {};
 
-  /** Set by the loader: true when no config file exists and NODE_ENV is not production. */
+  /** Set by the loader (a value in the file is overwritten): true when no config file exists and NODE_ENV is not production. */
+  @IsBoolean()
   devMode = false;
 }

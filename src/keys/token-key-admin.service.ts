@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { AppError } from '../common/app-error.js';
 import { KeysDir } from './keys-dir.js';
 import { KEY_RELOAD_INTERVAL_MS, newKeyRecord } from './token-key-ring.service.js';
-import { keyStatuses, prunableKids, TOKEN_KEYS_FILE, type TokenKeysFile, type TokenKeyStatus } from './token-key-lifecycle.js';
+import { keyStatuses, prunableKids, TOKEN_KEYS_FILE, type TokenKeyRecord, type TokenKeysFile, type TokenKeyStatus } from './token-key-lifecycle.js';
 
 /** A pending key waits at least this long, so every instance has loaded it before anyone encrypts with it. */
 export const MIN_ACTIVATION_DELAY_SECONDS = Math.ceil((KEY_RELOAD_INTERVAL_MS * 2.5) / 1000);
@@ -29,8 +29,11 @@ export class TokenKeyAdmin {
         400,
       );
     }
-    const record = newKeyRecord(now, activateInSeconds);
-    await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => ({ keys: [...file.keys, record] }));
+    let record!: TokenKeyRecord;
+    await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => {
+      record = newKeyRecord(now, activateInSeconds, file.keys);
+      return { keys: [...file.keys, record] };
+    });
     return this.list(now.getTime()).find((s) => s.kid === record.kid)!;
   }
 

@@ -8,7 +8,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { importTokenKey, type TokenKey } from '../crypto/token-cipher.js';
-import { newTokenKeyMaterial, randomId } from '../crypto/random.js';
+import { newTokenKeyMaterial, randomToken } from '../crypto/random.js';
 import { appError } from '../common/error-catalog.js';
 import { KeysDir } from './keys-dir.js';
 import { keyStatuses, TOKEN_KEYS_FILE, type TokenKeyRecord, type TokenKeysFile, type TokenKeyStatus } from './token-key-lifecycle.js';
@@ -88,9 +88,12 @@ export class TokenKeyRing implements OnModuleDestroy {
   }
 }
 
-export function newKeyRecord(now: Date, activateInSeconds: number): TokenKeyRecord {
+/** A new key record; `kid` is short (tokens must stay small) and unique among `existing`. */
+export function newKeyRecord(now: Date, activateInSeconds: number, existing: TokenKeyRecord[] = []): TokenKeyRecord {
+  let kid = randomToken(3);
+  while (existing.some((k) => k.kid === kid)) kid = randomToken(3);
   return {
-    kid: randomId(4),
+    kid,
     secret: newTokenKeyMaterial().toString('base64url'),
     createdAt: now.toISOString(),
     activatesAt: new Date(now.getTime() + activateInSeconds * 1000).toISOString(),

@@ -38,7 +38,8 @@ export class SessionService {
   ) {}
 
   async create(fields: Omit<SessionRecord, 'createdAt' | 'maxUntil'>, now = Date.now()): Promise<{ sessionId: string; record: SessionRecord }> {
-    const sessionId = randomToken(12);
+    // 64 random bits: a lookup key, not a secret (tokens are encrypted), kept short for the token size.
+    const sessionId = randomToken(8);
     const { sessionIdleSeconds, sessionMaxAgeSeconds } = this.config.tokens;
     const record: SessionRecord = { ...fields, createdAt: now, maxUntil: now + sessionMaxAgeSeconds * 1000 };
     await this.store.set(sessionKey(sessionId), JSON.stringify(record), Math.min(sessionIdleSeconds, sessionMaxAgeSeconds));

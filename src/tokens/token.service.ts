@@ -17,6 +17,13 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 /** Tolerated clock difference between instances for `nbf`. */
 const CLOCK_SKEW_SECONDS = 30;
 
+/**
+ * `iss` of every token. A short constant rather than publicUrl: vendors keep
+ * the token in a chat variable, and SPEC.md wants a token with four
+ * permissions under 400 characters. Only chatwarden ever reads these claims.
+ */
+export const TOKEN_ISSUER = 'chatwarden';
+
 export interface IssueRequest {
   bot: string;
   subject: string;
@@ -169,7 +176,7 @@ export class TokenService {
       throw error;
     }
     const { payload, kid } = decrypted;
-    if (!isTokenClaims(payload) || payload.iss !== this.config.publicUrl) throw tokenError('token_invalid');
+    if (!isTokenClaims(payload) || payload.iss !== TOKEN_ISSUER) throw tokenError('token_invalid');
     // Expired tokens are not cached: the cache must never outlive `exp`.
     if (payload.exp > now) this.cache.set(token, payload, kid);
     return { claims: payload, kid };
@@ -181,11 +188,11 @@ export class TokenService {
     const ttl = Math.min(ttlSeconds ?? this.config.tokens.ttlSeconds, this.config.tokens.ttlSeconds);
     const exp = Math.min(now + ttl, Math.floor(session.maxUntil / 1000));
     const claims: TokenClaims = {
-      iss: this.config.publicUrl,
+      iss: TOKEN_ISSUER,
       aud: session.bot,
       sub: session.sub,
       sid: sessionId,
-      jti: randomToken(9),
+      jti: randomToken(6),
       iat: now,
       nbf: now,
       exp,

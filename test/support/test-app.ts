@@ -53,7 +53,7 @@ export async function startTestApp(
   writeFileSync(path, stringify(raw));
   const config = loadConfig({ path, env: { ...env } });
   const logger = createRootLogger('silent');
-  const app = await createApp(config, logger);
+  const app = await createApp(config, logger, { docsUi: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const clients = app.get(ApiClientService);
