@@ -57,8 +57,8 @@ export class LoginCompletionService {
         subject: login.subject,
         roles: login.roles,
         amr: login.amr,
-        conversationId: login.conversation,
-        // The conversation's session token is what a server-side Chat API push needs later (refresh).
+        // The widget's session token is kept in the session record (for the server-side Chat API push),
+        // not bound into the token: it can be long, and the token must fit a chat variable.
         ...(chatConfigured && login.conversation !== undefined && { chatSession: login.conversation }),
       });
       this.audit.record('login.success', { subject: login.subject, bot: bot.id, amr: login.amr, sessionId: issued.sessionId, mode: login.mode });
