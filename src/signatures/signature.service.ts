@@ -134,7 +134,9 @@ export class SignatureService {
     }
     if (key === undefined) return;
     const tolerance = webhook.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-    const ttl = replay.windowSeconds ?? (outcome.timestamp !== undefined ? 2 * tolerance : UNTIMED_REPLAY_WINDOW_SECONDS);
+    // A timestamped delivery is accepted from `tolerance` before to `tolerance`
+    // after its timestamp, both ends included: remember its id that long.
+    const ttl = replay.windowSeconds ?? (outcome.timestamp !== undefined ? 2 * tolerance + 1 : UNTIMED_REPLAY_WINDOW_SECONDS);
     const first = await this.store.setIfAbsent(key, '1', ttl);
     if (!first) throw new ReplayedError(outcome.eventId !== undefined ? 'event id already seen' : 'identical body already seen');
   }

@@ -66,9 +66,9 @@ export class ReplayOptionsDto {
   dedupeBodyHash?: boolean;
 
   /**
-   * How long an id is remembered. Default: twice `toleranceSeconds` for
-   * timestamped schemes (a delivery is accepted from tolerance before to
-   * tolerance after its timestamp), one day otherwise.
+   * How long an id is remembered. Default: twice `toleranceSeconds` plus one
+   * for timestamped schemes (a delivery is accepted from tolerance before to
+   * tolerance after its timestamp, both included), one day otherwise.
    */
   @IsOptional() @IsInt() @Min(1) @Max(30 * 86400)
   windowSeconds?: number;
