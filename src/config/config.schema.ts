@@ -83,6 +83,15 @@ export class SsoProviderConfig {
 
   @IsOptional() @IsObject()
   roleMap?: Record<string, string>;
+
+  /**
+   * Accept an `http://` issuer, but only on a loopback address (localhost,
+   * 127.0.0.1, ::1): local development and the end-to-end tests run a real
+   * OpenID provider there. Every other issuer must be https (OIDC Core §16.17);
+   * the SSO module refuses to start on an http issuer otherwise.
+   */
+  @IsOptional() @IsBoolean()
+  allowInsecureHttp?: boolean;
 }
 
 export class BotConfig {
