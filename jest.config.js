@@ -20,5 +20,6 @@ export default {
       },
     ],
   },
+  setupFiles: ['reflect-metadata'],
   testTimeout: 30000,
 };

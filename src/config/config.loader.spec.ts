@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.loader.js';
+
+describe('loadConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (yaml: string) => {
+    const path = join(dir, 'chatwarden.yaml');
+    writeFileSync(path, yaml);
+    return path;
+  };
+  const problemsOf = (fn: () => unknown): string[] => {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  };
+  const minimal = 'publicUrl: https://auth.example.com/\nbots:\n  shop:\n    origins: [https://shop.example.com]\n';
+
+  it('without a file runs dev mode outside production', () => {
+    const config = loadConfig({ path: join(dir, 'missing.yaml'), env: {} });
+    expect(config.devMode).toBe(true);
+    expect(config.store).toBe('memory://');
+    expect(Object.keys(config.bots)).toEqual(['demo']);
+  });
+
+  it('without a file in production fails and says what to do', () => {
+    const problems = problemsOf(() => loadConfig({ path: join(dir, 'missing.yaml'), env: { NODE_ENV: 'production' } }));
+    expect(problems[0]).toMatch(/no config file at .*CHATWARDEN_CONFIG/);
+  });
+
+  it('applies defaults, env overrides and normalises publicUrl', () => {
+    const config = loadConfig({ path: write(minimal), env: { PORT: '4000', REDIS_URL: 'redis://10.0.0.1:6379', CHATWARDEN_KEYS_DIR: '/k' } });
+    expect(config).toMatchObject({ publicUrl: 'https://auth.example.com', port: 4000, store: 'redis://10.0.0.1:6379', keysDir: '/k', devMode: false });
+    expect(config.tokens.ttlSeconds).toBe(900);
+    expect(config.login.lockout.maxFailures).toBe(5);
+  });
+
+  it('resolves { env } and { file } secret references', () => {
+    writeFileSync(join(dir, 'secret.txt'), 'from-file\n');
+    const path = write(`${minimal}sso:\n  corp:\n    issuer: https://idp.example.com\n    clientId: cw\n    clientSecret: { env: CORP_SECRET }\n  other:\n    issuer: https://idp2.example.com\n    clientId: cw\n    clientSecret: { file: secret.txt }\n`);
+    const config = loadConfig({ path, env: { CORP_SECRET: 'from-env' } });
+    expect(config.sso.corp.clientSecret).toBe('from-env');
+    expect(config.sso.other.clientSecret).toBe('from-file');
+  });
+
+  it('names every invalid field with its path', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ path: write('publicUrl: not a url\nport: -1\nstore: mysql://x\nbots:\n  shop:\n    origins: [javascript:alert(1)]\n  bad/name:\n    origins: [https://a.example]\nsurprise: 1\n'), env: {} }),
+    );
+    const text = problems.join('\n');
+    expect(text).toMatch(/publicUrl/);
+    expect(text).toMatch(/port/);
+    expect(text).toMatch(/store must be memory:\/\//);
+    expect(text).toMatch(/bots\.shop\.origins/);
+    expect(text).toMatch(/bots\.bad\/name/);
+    expect(text).toMatch(/surprise/);
+  });
+
+  it('refuses literal secrets and reports unset variables in production, without quoting values', () => {
+    const path = write(`${minimal.replace('origins', 'webhook: { scheme: chatbase, secrets: [hunter2-literal] }\n    origins')}sso:\n  corp:\n    issuer: https://idp.example.com\n    clientId: cw\n    clientSecret: { env: NOT_SET }\n`);
+    const problems = problemsOf(() => loadConfig({ path, env: { NODE_ENV: 'production' } }));
+    expect(problems.join('\n')).toMatch(/bots\.shop\.webhook\.secrets\.0: literal secrets are refused in production/);
+    expect(problems.join('\n')).toMatch(/sso\.corp\.clientSecret: environment variable NOT_SET is not set/);
+    expect(problems.join('\n')).not.toContain('hunter2-literal');
+  });
+});
