@@ -2,6 +2,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { ApiClientService, SCOPES } from '../../clients/api-client.service.js';
 import { AuditLog } from '../../observability/audit-log.js';
 import { CliOutput } from '../cli-output.js';
+import { CommandGroup } from '../command-group.js';
 import { parseList } from '../cli-parsers.js';
 
 @SubCommand({ name: 'add', arguments: '<name>', description: 'Create an API client; its key is printed once and never stored' })
@@ -58,8 +59,4 @@ export class ClientsRevokeCommand extends CommandRunner {
   description: 'API clients for webhook handlers and sites: add, list, revoke',
   subCommands: [ClientsAddCommand, ClientsListCommand, ClientsRevokeCommand],
 })
-export class ClientsCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class ClientsCommand extends CommandGroup {}

@@ -1,6 +1,7 @@
 import { Command, CommandRunner, SubCommand } from 'nest-commander';
 import { AppConfig } from '../../config/app-config.js';
 import { CliOutput } from '../cli-output.js';
+import { CommandGroup } from '../command-group.js';
 
 /** The config was already loaded and validated before Nest started; reaching here means it is valid. */
 @SubCommand({ name: 'check', description: 'Validate the config file and say what is wrong' })
@@ -24,8 +25,4 @@ export class ConfigCheckCommand extends CommandRunner {
 }
 
 @Command({ name: 'config', description: 'Configuration: check', subCommands: [ConfigCheckCommand] })
-export class ConfigCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class ConfigCommand extends CommandGroup {}

@@ -2,6 +2,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { AuditLog } from '../../observability/audit-log.js';
 import { DEFAULT_ACTIVATION_DELAY_SECONDS, MIN_ACTIVATION_DELAY_SECONDS, TokenKeyAdmin } from '../../keys/token-key-admin.service.js';
 import { CliOutput } from '../cli-output.js';
+import { CommandGroup } from '../command-group.js';
 import { parseInteger } from '../cli-parsers.js';
 
 const COLUMNS = ['kid', 'state', 'activatesAt', 'retiringSince'];
@@ -73,8 +74,4 @@ export class KeysPruneCommand extends CommandRunner {
   description: 'Token encryption keys: list, rotate, retire, prune',
   subCommands: [KeysListCommand, KeysRotateCommand, KeysRetireCommand, KeysPruneCommand],
 })
-export class KeysCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class KeysCommand extends CommandGroup {}

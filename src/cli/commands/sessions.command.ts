@@ -1,6 +1,7 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { RevocationService } from '../../sessions/revocation.service.js';
 import { CliOutput } from '../cli-output.js';
+import { CommandGroup } from '../command-group.js';
 
 @SubCommand({ name: 'revoke', description: 'End one session (--session SID) or all of a user\'s (--user SUBJECT [--bot BOT]) on every instance now' })
 export class SessionsRevokeCommand extends CommandRunner {
@@ -29,8 +30,4 @@ export class SessionsRevokeCommand extends CommandRunner {
 }
 
 @Command({ name: 'sessions', description: 'Sessions: revoke', subCommands: [SessionsRevokeCommand] })
-export class SessionsCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class SessionsCommand extends CommandGroup {}

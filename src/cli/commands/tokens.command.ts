@@ -1,6 +1,7 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { TokenService } from '../../tokens/token.service.js';
 import { CliOutput } from '../cli-output.js';
+import { CommandGroup } from '../command-group.js';
 import { parseInteger, parseList } from '../cli-parsers.js';
 
 interface IssueOptions {
@@ -79,8 +80,4 @@ export class TokensInspectCommand extends CommandRunner {
 }
 
 @Command({ name: 'tokens', description: 'User tokens: issue, inspect', subCommands: [TokensIssueCommand, TokensInspectCommand] })
-export class TokensCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class TokensCommand extends CommandGroup {}

@@ -1,0 +1,135 @@
+/**
+ * The admin CLI through the real binary, next to a running instance that
+ * shares the keys dir and a real Redis: output, --json, exit status, keys
+ * picked up without restart, revocation seen by the service, and a generated
+ * secret printed exactly once.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { stringify } from 'yaml';
+import { runCli } from './support/cli.js';
+import { redisAvailable, redisUrl } from './support/services.js';
+import { baseConfig, startTestApp, type TestApp } from './support/test-app.js';
+
+const haveRedis = await redisAvailable();
+const describeWithRedis = haveRedis ? describe : describe.skip;
+
+describeWithRedis('chatwarden CLI', () => {
+  let t: TestApp;
+  let configPath: string;
+  const cli = (...args: string[]) => runCli(['--config', configPath, ...args], { env: { CHATWARDEN_LOG_LEVEL: 'info' } });
+
+  beforeAll(async () => {
+    t = await startTestApp((raw) => {
+      raw.store = redisUrl;
+    });
+    configPath = join(t.keysDir, '..', 'cli.yaml');
+    writeFileSync(configPath, stringify({ ...baseConfig(t.keysDir), store: redisUrl }));
+  });
+  afterAll(() => t?.close());
+
+  it('--help works for a newcomer and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const group of ['keys', 'clients', 'tokens', 'sessions', 'config']) expect(result.stdout).toContain(group);
+    const keysHelp = await runCli(['keys', 'rotate', '--help']);
+    expect(keysHelp.code).toBe(0);
+    expect(keysHelp.stdout).toContain('--activate-in');
+  });
+
+  it('config check validates and says what is wrong', async () => {
+    const ok = await cli('config', 'check', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, bots: ['shop', 'other'] });
+    const badPath = join(t.keysDir, '..', 'bad.yaml');
+    writeFileSync(badPath, 'publicUrl: nope\nbots: {}\n');
+    const bad = await runCli(['--config', badPath, 'config', 'check']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/publicUrl/);
+    expect(bad.stderr).toMatch(/configure at least one bot/);
+  });
+
+  it('clients add prints the key once, list never shows it, and the key works until revoked', async () => {
+    const added = await cli('clients', 'add', 'orders-webhook', '--scopes', 'verify', '--json');
+    expect(added.code).toBe(0);
+    const { client, key } = JSON.parse(added.stdout) as { client: { id: string }; key: string };
+    expect(key).toMatch(/^cwk_/);
+    expect(added.stdout.split(key)).toHaveLength(2);
+    expect(added.stderr).not.toContain(key);
+    expect(added.stderr).toContain('"event":"client.add"');
+
+    const listed = await cli('clients', 'list');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('orders-webhook');
+    expect(listed.stdout).not.toContain(key);
+    expect(listed.stdout).not.toMatch(/keyHash|[0-9a-f]{64}/);
+
+    const probe = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${key}`).send({ token: '' });
+    expect((await probe()).body.error).toBe('token_missing');
+    expect((await cli('clients', 'revoke', client.id)).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await probe()).body.error).toBe('api_key_invalid');
+  });
+
+  it('fails with exit 1 and a clear message on bad input', async () => {
+    const scopes = await cli('clients', 'add', 'x', '--scopes', 'root');
+    expect(scopes.code).toBe(1);
+    expect(scopes.stderr).toMatch(/scopes are a comma-separated list of verify, issue, revoke/);
+    const missing = await cli('clients', 'revoke', 'nope');
+    expect(missing.code).toBe(1);
+    const json = await cli('clients', 'revoke', 'nope', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: 'client_not_found' });
+    const unknown = await cli('keys', 'explode');
+    expect(unknown.code).not.toBe(0);
+  });
+
+  it('tokens issue/inspect and sessions revoke act on the same sessions as the service', async () => {
+    const issued = await cli('tokens', 'issue', '--bot', 'shop', '--subject', 'carol', '--roles', 'customer', '--json');
+    expect(issued.code).toBe(0);
+    const { token } = JSON.parse(issued.stdout) as { token: string };
+    const verify = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token });
+    expect((await verify()).body).toMatchObject({ valid: true, subject: 'carol', authMethod: 'trusted' });
+
+    const inspected = await cli('tokens', 'inspect', token, '--json');
+    expect(inspected.code).toBe(0);
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ status: 'valid', claims: { sub: 'carol', aud: 'shop' } });
+
+    const revoked = await cli('sessions', 'revoke', '--user', 'carol', '--json');
+    expect(JSON.parse(revoked.stdout).revoked).toBe(1);
+    expect((await verify()).body.error).toBe('session_revoked');
+    const after = await cli('tokens', 'inspect', token, '--json');
+    expect(after.code).toBe(1);
+    expect(JSON.parse(after.stdout).status).toBe('session_revoked');
+  });
+
+  it('keys rotate is picked up by the running instance without restart; old tokens keep working', async () => {
+    const before = await request(t.url).post('/v1/tokens').set('authorization', `Bearer ${t.apiKeys.issue}`).send({ bot: 'shop', subject: 'dave' });
+    const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid as string;
+    const oldKid = kidOf(before.body.token);
+
+    const tooSoon = await cli('keys', 'rotate', '--activate-in', '1');
+    expect(tooSoon.code).toBe(1);
+    expect(tooSoon.stderr).toMatch(/at least \d+ seconds/);
+
+    const rotated = await cli('keys', 'rotate', '--activate-in', '5', '--json');
+    expect(rotated.code).toBe(0);
+    const newKid = JSON.parse(rotated.stdout).key.kid as string;
+    expect(JSON.parse(rotated.stdout).key.state).toBe('pending');
+    const retireActive = await cli('keys', 'retire', oldKid);
+    expect(retireActive.code).toBe(1);
+    expect(retireActive.stderr).toMatch(/active key/);
+
+    await new Promise((r) => setTimeout(r, 5500));
+    const after = await request(t.url).post('/v1/tokens').set('authorization', `Bearer ${t.apiKeys.issue}`).send({ bot: 'shop', subject: 'dave' });
+    expect(kidOf(after.body.token)).toBe(newKid);
+    const old = await request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: before.body.token });
+    expect(old.body.valid).toBe(true);
+
+    const list = JSON.parse((await cli('keys', 'list', '--json')).stdout) as { keys: Array<{ kid: string; state: string }> };
+    expect(list.keys.find((k) => k.kid === oldKid)?.state).toBe('retiring');
+    expect(list.keys.find((k) => k.kid === newKid)?.state).toBe('active');
+    const prune = await cli('keys', 'prune', '--json');
+    expect(JSON.parse(prune.stdout)).toEqual({ removed: [] });
+  });
+});
