@@ -314,8 +314,11 @@ export function schemeProblems(config: WebhookConfigDto): string[] {
 
   if (scheme === 'standard-webhooks') {
     (config.secrets ?? []).forEach((secret, index) => {
-      if (!/^(whsec_|whpk_)?[A-Za-z0-9+/]+={0,2}$/.test(secret)) {
-        problems.push(`secrets[${index}] must be a whsec_… signing secret or a whpk_… public key (base64)`);
+      const wellFormed =
+        /^(whsec_|whpk_)?[A-Za-z0-9+/]+={0,2}$/.test(secret) &&
+        (!secret.startsWith('whpk_') || Buffer.from(secret.slice(5), 'base64').length === 32);
+      if (!wellFormed) {
+        problems.push(`secrets[${index}] must be a whsec_… signing secret or a whpk_… Ed25519 public key (32 bytes, base64)`);
       }
     });
   }
@@ -374,9 +377,12 @@ export interface WebhookConfigValidation {
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) =>
-      error.constraints?.whitelistValidation === message ? `${path}: unknown option, remove it or check its spelling` : `${path}: ${message}`,
-    );
+    const own = Object.entries(error.constraints ?? {}).flatMap(([name, message]) => {
+      if (name === 'whitelistValidation') return [`${path}: unknown option, remove it or check its spelling`];
+      // Scheme requirements name the option they are about; one line each.
+      if (name === 'schemeRequirements') return schemeProblems(error.target as WebhookConfigDto);
+      return [`${path}: ${message}`];
+    });
     return [...own, ...flatten(error.children ?? [], path)];
   });
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { BOT, configSecrets, harness, post, rejection, tamper, webhook } from '../testing/verifier-kit.js';
 
-// The signer from the Chatbase webhooks guide (shared/seeds 003, "Receiving
+// The signer from the Chatbase webhooks guide (chatbase.co, "Receiving
 // the request"), reproduced as published: hex HMAC-SHA1 of the raw body.
 function sha1(data: Buffer, secret: string): string {
   return crypto.createHmac('sha1', secret).update(data).digest('hex');

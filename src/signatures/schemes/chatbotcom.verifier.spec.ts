@@ -5,7 +5,7 @@ import { BOT, configSecrets, harness, post, rejection, webhook } from '../testin
 // connection": token, headers, auth.username/password) and its verification
 // request (GET ?challenge=…&token=…).
 const NOW = 1_700_000_000;
-// The docs' example webhook body (shared/seeds 004).
+// The example webhook body of chatbot.com/docs/webhooks ("How ChatBot Webhooks works?").
 const BODY = JSON.stringify({
   chatId: '602313f00000000000000000',
   messageId: '5a7fb3e1-8452-4aee-a7a9-2f0edaeb8e42',
