@@ -41,6 +41,13 @@ describe('WebhookConfigDto', () => {
     for (const block of valid) expect([block.scheme, problems(block)]).toEqual([block.scheme, []]);
   });
 
+  it('accepts basicAuth as one user:password string', () => {
+    const { value, problems: found } = validateWebhookConfig({ scheme: 'inbenta', basicAuth: 'inbenta:p:w' });
+    expect(found).toEqual([]);
+    expect(value?.basicAuth).toEqual({ username: 'inbenta', password: 'p:w' });
+    expect(problems({ scheme: 'inbenta', basicAuth: 'no-colon' })).toEqual([expect.stringMatching(/^basicAuth: /)]);
+  });
+
   it('returns an instance with nested DTOs', () => {
     const { value } = validateWebhookConfig({ scheme: 'chatbotcom', basicAuth: { username: 'u', password: 'p' } });
     expect(value?.basicAuth).toEqual({ username: 'u', password: 'p' });

@@ -7,7 +7,7 @@
  * `schemeProblems` reports what a scheme still needs in words that say what
  * to change. Defaults that no vendor document confirms are marked so.
  */
-import { Type, plainToInstance } from 'class-transformer';
+import { Transform, Type, plainToInstance } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
@@ -72,6 +72,14 @@ export class ReplayOptionsDto {
    */
   @IsOptional() @IsInt() @Min(1) @Max(30 * 86400)
   windowSeconds?: number;
+}
+
+/** `user:password` (RFC 7617 §2: split at the first colon) as a BasicAuthDto; anything else unchanged. */
+function basicAuthFromString(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const colon = value.indexOf(':');
+  if (colon < 0) return value;
+  return Object.assign(new BasicAuthDto(), { username: value.slice(0, colon), password: value.slice(colon + 1) });
 }
 
 @ValidatorConstraint({ name: 'allowIps' })
@@ -206,8 +214,12 @@ export class WebhookConfigDto {
   @IsOptional() @Matches(HEADER_NAME, { message: 'tokenHeader must be an HTTP header name' })
   tokenHeader?: string;
 
-  /** Expected HTTP Basic credentials (ChatBot.com connection `auth`, Inbenta). */
-  @IsOptional() @ValidateNested() @Type(() => BasicAuthDto)
+  /**
+   * Expected HTTP Basic credentials (ChatBot.com connection `auth`, Inbenta):
+   * `{ username, password }`, or one `user:password` string (handy when the
+   * whole value comes from `{ env: NAME }`).
+   */
+  @IsOptional() @ValidateNested() @Type(() => BasicAuthDto) @Transform(({ value }) => basicAuthFromString(value))
   basicAuth?: BasicAuthDto;
 
   /** Headers that must be present with exactly these values (ChatBot.com connection `headers`). */

@@ -35,8 +35,12 @@ function toVerification(secret: LiveSecret): Verification | undefined {
   const bytes = Buffer.from(encoded, 'base64');
   if (!publicKey) return bytes.length > 0 ? { version: 'v1', id: secret.id, key: bytes } : undefined;
   if (bytes.length !== 32) return undefined;
-  const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, bytes]), format: 'der', type: 'spki' });
-  return { version: 'v1a', id: secret.id, key };
+  try {
+    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, bytes]), format: 'der', type: 'spki' });
+    return { version: 'v1a', id: secret.id, key };
+  } catch {
+    return undefined;
+  }
 }
 
 function parseSignatures(header: string): { version: string; signature: string }[] {
