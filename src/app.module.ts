@@ -9,6 +9,7 @@ import type { ChatwardenConfig } from './config/config.schema.js';
 import { CoreModule } from './core.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LoginModule } from './login/login.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         ClientsModule,
         TokensModule,
         HealthModule,
+        LoginModule,
         ...(config.devMode ? [DemoModule] : []),
       ],
       providers: [
