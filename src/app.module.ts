@@ -10,6 +10,7 @@ import { CoreModule } from './core.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoginModule } from './login/login.module.js';
+import { SsoModule } from './sso/sso.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 
 @Module({})
@@ -23,6 +24,7 @@ export class AppModule {
         TokensModule,
         HealthModule,
         LoginModule,
+        SsoModule,
         ...(config.devMode ? [DemoModule] : []),
       ],
       providers: [

@@ -69,6 +69,10 @@ export class SsoProviderConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   issuer: string;
 
+  /** Shown on the login page's button ("Sign in with Corp SSO"); defaults to the provider key, capitalised. */
+  @IsOptional() @IsString()
+  displayName?: string;
+
   @IsString()
   clientId: string;
 

@@ -1,0 +1,41 @@
+/**
+ * The SSO browser routes (SPEC.md "Browser"). Thin: SsoService holds the
+ * rules, SsoAuthGuard runs the passport strategy, SsoPageFilter turns every
+ * failure into a friendly page.
+ */
+import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SsoAuthGuard, type SsoCallbackRequest } from './sso-auth.guard.js';
+import { SsoPageFilter } from './sso-page.filter.js';
+import { sendPage } from './sso-reply.js';
+import { SsoStartQueryDto } from './sso-start-query.dto.js';
+import { SsoService, type SsoLogin } from './sso.service.js';
+
+@ApiTags('browser')
+@Controller('sso')
+@UseFilters(SsoPageFilter)
+export class SsoController {
+  constructor(private readonly sso: SsoService) {}
+
+  @Get(':provider/start')
+  @ApiOperation({ summary: 'Start an OpenID Connect login at a configured provider (opened in the login popup)' })
+  @ApiFoundResponse({ description: 'Redirect to the provider; an HTML error page (400/502) when the bot, origin or provider is wrong or unreachable' })
+  async start(
+    @Param('provider') provider: string,
+    @Query() query: SsoStartQueryDto,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const started = await this.sso.start({ provider, ...query, mode: query.mode ?? 'popup', cookieHeader: request.headers.cookie });
+    void reply.status(302).headers({ location: started.url, 'set-cookie': started.setCookie, 'cache-control': 'no-store' }).send();
+  }
+
+  @Get(':provider/callback')
+  @UseGuards(SsoAuthGuard)
+  @ApiOperation({ summary: 'Where the provider sends the browser back; ends like POST /login' })
+  @ApiOkResponse({ description: 'The page that hands the token to the host site; an HTML error page (4xx/502) on any failure' })
+  async callback(@Req() request: SsoCallbackRequest, @Res() reply: FastifyReply): Promise<void> {
+    sendPage(reply, await this.sso.complete(request.user as SsoLogin));
+  }
+}
