@@ -145,7 +145,7 @@ describe('the code flow through a real provider', () => {
     expect(params.nonce).toMatch(/^[\w-]{43}$/);
     // The verifier stays on the server; nothing secret travels in the URL.
     expect(url.href).not.toContain(corp.clientSecret);
-    expect(response.headers.get('set-cookie')).toMatch(/^cw_sso=[\w-]{43}; Path=\/sso\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
+    expect(response.headers.get('set-cookie')).toMatch(/^__Host-cw_sso=[\w-]{43}; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
   });
 
   it('signs in, hands the token to the host origin, and the token verifies as sso with the mapped permissions', async () => {
@@ -254,7 +254,7 @@ describe('failures are friendly pages', () => {
     const victim = new CookieBrowser();
     await expectFailurePage(await callback(victim, redirect), 400, /expired or was already used/);
     const withForeignCookie = new CookieBrowser();
-    withForeignCookie.setCookie(new URL(t.url).host, 'cw_sso', 'A'.repeat(43));
+    withForeignCookie.setCookie(new URL(t.url).host, '__Host-cw_sso', 'A'.repeat(43));
     await expectFailurePage(await callback(withForeignCookie, redirect), 400, /expired or was already used/);
     await expectFailurePage(await callback(flow.browser, redirect), 400, /expired or was already used/);
   });

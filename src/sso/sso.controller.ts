@@ -4,7 +4,7 @@
  * failure into a friendly page.
  */
 import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SsoAuthGuard, type SsoCallbackRequest } from './sso-auth.guard.js';
 import { SsoPageFilter } from './sso-page.filter.js';
@@ -12,15 +12,15 @@ import { sendPage } from './sso-reply.js';
 import { SsoStartQueryDto } from './sso-start-query.dto.js';
 import { SsoService, type SsoLogin } from './sso.service.js';
 
-@ApiTags('browser')
+// Browser routes answer HTML and redirects, like /login: not part of the API document.
+@ApiExcludeController()
 @Controller('sso')
 @UseFilters(SsoPageFilter)
 export class SsoController {
   constructor(private readonly sso: SsoService) {}
 
   @Get(':provider/start')
-  @ApiOperation({ summary: 'Start an OpenID Connect login at a configured provider (opened in the login popup)' })
-  @ApiFoundResponse({ description: 'Redirect to the provider; an HTML error page (400/502) when the bot, origin or provider is wrong or unreachable' })
+  /** 302 to the provider; a 400 page for a wrong bot, origin or provider, 502 when the provider is unreachable. */
   async start(
     @Param('provider') provider: string,
     @Query() query: SsoStartQueryDto,
@@ -33,8 +33,7 @@ export class SsoController {
 
   @Get(':provider/callback')
   @UseGuards(SsoAuthGuard)
-  @ApiOperation({ summary: 'Where the provider sends the browser back; ends like POST /login' })
-  @ApiOkResponse({ description: 'The page that hands the token to the host site; an HTML error page (4xx/502) on any failure' })
+  /** Where the provider sends the browser back; ends like POST /login with the page handing the token to the host. */
   async callback(@Req() request: SsoCallbackRequest, @Res() reply: FastifyReply): Promise<void> {
     sendPage(reply, await this.sso.complete(request.user as SsoLogin));
   }

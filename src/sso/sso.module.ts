@@ -13,7 +13,6 @@ import { SsoStrategies } from './sso.strategy.js';
   imports: [LoginModule],
   controllers: [SsoController],
   providers: [OidcAdapter, SsoService, SsoStrategies, SsoAuthGuard],
-  exports: [SsoService],
 })
 export class SsoModule implements OnModuleInit {
   constructor(private readonly config: AppConfig) {}

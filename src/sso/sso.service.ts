@@ -36,8 +36,13 @@ import { SsoError, type SsoFailureContext } from './sso-errors.js';
 /** How long a user has to finish signing in at the provider. */
 export const FLOW_TTL_SECONDS = 600;
 
-/** The cookie binding a flow to the browser that started it. */
-export const BINDING_COOKIE = 'cw_sso';
+/**
+ * The cookie binding a flow to the browser that started it. Over https it
+ * carries the `__Host-` prefix, so no sibling subdomain can plant a binding
+ * of its choosing in the user's browser (RFC 6265bis §4.1.3.2).
+ */
+const BINDING_COOKIE = 'cw_sso';
+const HOST_BINDING_COOKIE = '__Host-cw_sso';
 
 const FLOW_KEY_PREFIX = 'sso:';
 /** openid-client's randomState() is 32 random bytes in base64url; anything else was never ours. */
@@ -95,11 +100,6 @@ export class SsoService {
     private readonly audit: AuditLog,
   ) {}
 
-  /** Configured provider names (the login page shows one button each). */
-  providers(): string[] {
-    return Object.keys(this.config.sso);
-  }
-
   /** The redirect to the provider, after checking the bot and origin like the login page does. */
   async start(input: SsoStartInput): Promise<SsoStart> {
     this.settings(input.provider);
@@ -107,7 +107,7 @@ export class SsoService {
     // Throws a 400 AppError (unknown_bot / origin_not_allowed): the page then names no bot, none was proven.
     const bot = this.bots.check(input.bot, input.origin);
     context.origin = bot.origin;
-    const binding = bindingFrom(input.cookieHeader) ?? randomToken(32);
+    const binding = this.bindingFrom(input.cookieHeader) ?? randomToken(32);
     try {
       const request = await this.oidc.authorizationRequest(input.provider, this.redirectUri(input.provider));
       const flow: SsoFlow = {
@@ -228,7 +228,7 @@ export class SsoService {
     if (raw === null) throw new SsoError('sso_flow_invalid', { provider }, 'unknown, used or expired state');
     const flow = JSON.parse(raw) as SsoFlow;
     if (flow.provider !== provider) throw new SsoError('sso_flow_invalid', { provider }, 'state belongs to another provider');
-    const binding = bindingFrom(cookieHeader);
+    const binding = this.bindingFrom(cookieHeader);
     if (binding === undefined || !constantTimeEqual(sha256Hex(binding), flow.browser)) {
       throw new SsoError('sso_flow_invalid', { provider }, 'callback in a browser that did not start this flow');
     }
@@ -243,9 +243,25 @@ export class SsoService {
   }
 
   private bindingCookie(binding: string): string {
-    const secure = this.config.publicUrl.startsWith('https:') ? '; Secure' : '';
     // Lax: the provider's redirect back is a top-level GET navigation, which Lax cookies accompany.
-    return `${BINDING_COOKIE}=${binding}; Path=/sso/; Max-Age=${FLOW_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
+    const attributes = `Max-Age=${FLOW_TTL_SECONDS}; HttpOnly; SameSite=Lax`;
+    return this.secure()
+      ? `${HOST_BINDING_COOKIE}=${binding}; Path=/; ${attributes}; Secure`
+      : `${BINDING_COOKIE}=${binding}; Path=/sso/; ${attributes}`;
+  }
+
+  private bindingFrom(cookieHeader: string | undefined): string | undefined {
+    const name = this.secure() ? HOST_BINDING_COOKIE : BINDING_COOKIE;
+    for (const part of (cookieHeader ?? '').split(';')) {
+      const [key, value] = part.trim().split('=', 2);
+      if (key === name && value !== undefined && BINDING_PATTERN.test(value)) return value;
+    }
+    return undefined;
+  }
+
+  /** Browsers reach us over https (anything else is local development). */
+  private secure(): boolean {
+    return this.config.publicUrl.startsWith('https:');
   }
 
   private asSsoError(error: unknown, context: SsoFailureContext): unknown {
@@ -281,12 +297,4 @@ function callbackParams(query: unknown): URLSearchParams {
     params.set(name, value);
   }
   return params;
-}
-
-function bindingFrom(cookieHeader: string | undefined): string | undefined {
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const [name, value] = part.trim().split('=', 2);
-    if (name === BINDING_COOKIE && value !== undefined && BINDING_PATTERN.test(value)) return value;
-  }
-  return undefined;
 }
