@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { EmbedModule } from '../embed/embed.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AssetsController } from './assets.controller.js';
@@ -17,12 +18,12 @@ import { LoginController } from './login.controller.js';
 
 /**
  * The browser login flow: GET/POST /login with local users, the page assets,
- * lockout and single-use form tokens. Exports what other login methods (SSO)
+ * lockout, single-use form tokens and the host page's embed.js. Exports what other login methods (SSO)
  * build on: the bot/origin check, the login page service (error pages) and
  * the completion that issues the token and hands it to the host site.
  */
 @Module({
-  imports: [PassportModule, TokensModule, UsersModule],
+  imports: [PassportModule, TokensModule, UsersModule, EmbedModule],
   controllers: [LoginController, AssetsController],
   providers: [
     BotOriginService,

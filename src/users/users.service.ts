@@ -7,7 +7,6 @@
 import { Injectable } from '@nestjs/common';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../common/app-error.js';
-import { appError } from '../common/error-catalog.js';
 import { AppConfig } from '../config/app-config.js';
 import { randomToken } from '../crypto/random.js';
 import { KeysDir } from '../keys/keys-dir.js';
@@ -169,7 +168,9 @@ export class UsersService {
 
   private checkRoles(roles: string[]): void {
     const unknown = roles.filter((r) => !this.roles.has(r));
-    if (unknown.length > 0) throw appError('unknown_role', { roles: unknown });
+    if (unknown.length > 0) {
+      throw new AppError('unknown_role', `unknown role(s) ${unknown.join(', ')}; the config defines: ${[...this.roles].join(', ') || 'none'}`, 400);
+    }
   }
 
   private checkPassword(password: string): string {

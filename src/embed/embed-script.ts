@@ -1,0 +1,284 @@
+/**
+ * The source of GET /embed.js: the helper a host page loads to log its user
+ * in and keep the token fresh (SPEC.md "embed.js", docs/embedding.md).
+ * Written as a function so the compiler checks it against the DOM types and
+ * served as its source text, so it must stay self-contained: no imports and
+ * no outer variables; its one argument is the service origin to fall back on
+ * when the script element cannot tell where it was loaded from.
+ */
+
+/** What `chatwarden.login()` resolves with and token listeners receive. */
+export interface EmbedToken {
+  token: string;
+  expiresAt: string;
+}
+
+export function embedScript(fallbackOrigin: string): void {
+  type Listener = (current: EmbedToken | null) => void;
+  type LoginOptions = { bot?: unknown; mode?: unknown; conversation?: unknown; container?: unknown };
+  type ChatSdk = { addVariable?: unknown; api?: { addVariable?: unknown }; actions?: { addVariable?: unknown } };
+
+  const script = document.currentScript as HTMLScriptElement | null;
+  // The origin embed.js came from is the one that sends tokens; every message is checked against it.
+  const base = script && script.src ? new URL(script.src).origin : fallbackOrigin;
+  const listeners = new Set<Listener>();
+  let current: EmbedToken | null = null;
+  let refreshTimer: number | undefined;
+  let pending: Promise<EmbedToken> | null = null;
+
+  class ChatwardenError extends Error {
+    constructor(
+      readonly code: string,
+      message: string,
+    ) {
+      super(message);
+      this.name = 'ChatwardenError';
+    }
+  }
+
+  function emit(): void {
+    listeners.forEach((listener) => {
+      try {
+        listener(current);
+      } catch (error) {
+        console.error('chatwarden: a token listener failed', error);
+      }
+    });
+  }
+
+  function accept(next: EmbedToken | null): void {
+    current = next;
+    window.clearTimeout(refreshTimer);
+    refreshTimer = undefined;
+    if (next) scheduleRefresh(next);
+    emit();
+  }
+
+  /** Refresh when about four fifths of the lifetime has passed, at most a minute before expiry. */
+  function scheduleRefresh(token: EmbedToken, retryInMs?: number): void {
+    const left = Date.parse(token.expiresAt) - Date.now();
+    const delay = retryInMs ?? Math.max(left - Math.min(60_000, left / 5), 1000);
+    if (left <= 0) return;
+    refreshTimer = window.setTimeout(() => void refresh(), Math.min(delay, 2 ** 31 - 1));
+  }
+
+  async function refresh(): Promise<void> {
+    const token = current;
+    if (!token) return;
+    let response: Response;
+    try {
+      response = await fetch(`${base}/v1/tokens/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: token.token }),
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+      });
+    } catch {
+      // Network trouble: try again shortly while the token is still valid.
+      if (current === token) scheduleRefresh(token, 15_000);
+      return;
+    }
+    if (current !== token) return;
+    if (response.ok) {
+      const body = (await response.json()) as { token?: unknown; expiresAt?: unknown };
+      if (typeof body.token === 'string' && typeof body.expiresAt === 'string') {
+        accept({ token: body.token, expiresAt: body.expiresAt });
+        return;
+      }
+    }
+    if (response.status >= 500) {
+      scheduleRefresh(token, 15_000);
+      return;
+    }
+    // The session is over (logged out, revoked, idle too long): the host should offer a new login.
+    accept(null);
+  }
+
+  function checkOptions(options: LoginOptions): { bot: string; mode: 'popup' | 'iframe'; conversation?: string; container?: Element } {
+    const mode = options.mode === undefined ? 'popup' : options.mode;
+    if (typeof options.bot !== 'string' || options.bot === '') throw new ChatwardenError('invalid_options', 'chatwarden.login needs { bot }');
+    if (mode !== 'popup' && mode !== 'iframe') throw new ChatwardenError('invalid_options', "mode is 'popup' or 'iframe'");
+    if (options.conversation !== undefined && typeof options.conversation !== 'string') {
+      throw new ChatwardenError('invalid_options', 'conversation is a string');
+    }
+    let container: Element | undefined;
+    if (typeof options.container === 'string') container = document.querySelector(options.container) ?? undefined;
+    else if (options.container instanceof Element) container = options.container;
+    if (options.container !== undefined && !container) throw new ChatwardenError('invalid_options', 'container not found');
+    return { bot: options.bot, mode, conversation: options.conversation, container };
+  }
+
+  function loginUrl(bot: string, mode: string, conversation?: string): string {
+    const query = new URLSearchParams({ bot, origin: window.location.origin, mode });
+    if (conversation !== undefined) query.set('conversation', conversation);
+    return `${base}/login?${query.toString()}`;
+  }
+
+  /** A modal frame for iframe mode when the host gives no container: Escape or the close button cancels. */
+  function overlay(onClose: () => void): { host: HTMLElement; remove: () => void } {
+    const backdrop = document.createElement('div');
+    backdrop.setAttribute('role', 'dialog');
+    backdrop.setAttribute('aria-modal', 'true');
+    backdrop.setAttribute('aria-label', 'Sign in');
+    Object.assign(backdrop.style, {
+      position: 'fixed', inset: '0', zIndex: '2147483647', background: 'rgba(0,0,0,0.45)',
+      display: 'flex', alignItems: 'center', justifyContent: 'center', padding: '8px',
+    });
+    const panel = document.createElement('div');
+    Object.assign(panel.style, { position: 'relative', width: '420px', maxWidth: '100%', height: '600px', maxHeight: '100%' });
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = '×';
+    close.setAttribute('aria-label', 'Close sign-in');
+    Object.assign(close.style, {
+      position: 'absolute', top: '4px', right: '4px', width: '32px', height: '32px', fontSize: '20px',
+      border: '0', borderRadius: '16px', background: '#fff', cursor: 'pointer', zIndex: '1',
+    });
+    close.addEventListener('click', onClose);
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    panel.appendChild(close);
+    backdrop.appendChild(panel);
+    document.body.appendChild(backdrop);
+    return {
+      host: panel,
+      remove: () => {
+        document.removeEventListener('keydown', onKey);
+        backdrop.remove();
+      },
+    };
+  }
+
+  function login(options: LoginOptions = {}): Promise<EmbedToken> {
+    if (pending) return Promise.reject(new ChatwardenError('busy', 'a login is already in progress'));
+    let checked: ReturnType<typeof checkOptions>;
+    try {
+      checked = checkOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const url = loginUrl(checked.bot, checked.mode, checked.conversation);
+    const previousFocus = document.activeElement as HTMLElement | null;
+    pending = new Promise<EmbedToken>((resolve, reject) => {
+      let target: Window | null = null;
+      let cleanup = () => {};
+      let settled = false;
+      const finish = (error: Error | null, token?: EmbedToken) => {
+        if (settled) return;
+        settled = true;
+        window.removeEventListener('message', onMessage);
+        cleanup();
+        pending = null;
+        if (previousFocus && typeof previousFocus.focus === 'function') previousFocus.focus();
+        if (error) reject(error);
+        else resolve(token!);
+      };
+      const onMessage = (event: MessageEvent) => {
+        // Only this service's origin, and only the window this login opened, may hand over a token.
+        if (event.origin !== base || target === null || event.source !== target) return;
+        const data = event.data as { type?: unknown; token?: unknown; expiresAt?: unknown } | null;
+        if (!data || data.type !== 'chatwarden:token' || typeof data.token !== 'string' || typeof data.expiresAt !== 'string') return;
+        const token = { token: data.token, expiresAt: data.expiresAt };
+        accept(token);
+        finish(null, token);
+      };
+      window.addEventListener('message', onMessage);
+      if (checked.mode === 'popup') {
+        const width = 480;
+        const height = 640;
+        const left = Math.max(0, window.screenX + (window.outerWidth - width) / 2);
+        const top = Math.max(0, window.screenY + (window.outerHeight - height) / 2);
+        target = window.open(url, 'chatwarden-login', `popup,width=${width},height=${height},left=${left},top=${top}`);
+        if (!target) {
+          finish(new ChatwardenError('popup_blocked', 'the browser blocked the login popup; call login() from a click handler'));
+          return;
+        }
+        const popup = target;
+        const watch = window.setInterval(() => {
+          // The success page closes itself right after posting; give its message time to arrive.
+          if (!popup.closed) return;
+          window.clearInterval(watch);
+          window.setTimeout(() => finish(new ChatwardenError('cancelled', 'the login window was closed')), 500);
+        }, 400);
+        cleanup = () => window.clearInterval(watch);
+        return;
+      }
+      const frame = document.createElement('iframe');
+      frame.src = url;
+      frame.title = 'Sign in';
+      Object.assign(frame.style, { width: '100%', height: '100%', minHeight: '420px', border: '0', background: '#fff', borderRadius: '8px' });
+      const modal = checked.container ? null : overlay(() => finish(new ChatwardenError('cancelled', 'the login was closed')));
+      (checked.container ?? modal!.host).appendChild(frame);
+      target = frame.contentWindow;
+      frame.focus();
+      cleanup = () => {
+        frame.remove();
+        modal?.remove();
+      };
+    });
+    return pending;
+  }
+
+  async function logout(): Promise<void> {
+    const token = current;
+    accept(null);
+    if (!token) return;
+    await fetch(`${base}/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: token.token }),
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    }).catch(() => undefined);
+  }
+
+  /** Calls `listener` now (when logged in) and on every new token, refresh and logout (null). */
+  function onToken(listener: Listener): () => void {
+    listeners.add(listener);
+    if (current) listener(current);
+    return () => listeners.delete(listener);
+  }
+
+  /** The widget SDK's addVariable, wherever this SDK version keeps it. */
+  function addVariableOf(sdk: ChatSdk): (name: string, value: string) => unknown {
+    for (const holder of [sdk, sdk.api, sdk.actions]) {
+      if (holder && typeof holder.addVariable === 'function') return (holder.addVariable as (n: string, v: string) => unknown).bind(holder);
+    }
+    throw new ChatwardenError('invalid_options', 'this chat SDK has no addVariable method');
+  }
+
+  const adapters = {
+    /** Keeps the Inbenta widget's hidden variable `variableName` set to the current token ('' after logout). */
+    inbenta(sdk: ChatSdk, variableName = 'user_token'): () => void {
+      const addVariable = addVariableOf(sdk);
+      return onToken((token) => {
+        Promise.resolve(addVariable(variableName, token ? token.token : '')).catch((error: unknown) =>
+          console.error('chatwarden: addVariable failed', error),
+        );
+      });
+    },
+    /** Calls `fn(token | null)` on every change. */
+    callback(fn: Listener): () => void {
+      if (typeof fn !== 'function') throw new ChatwardenError('invalid_options', 'callback needs a function');
+      return onToken(fn);
+    },
+  };
+
+  document.addEventListener('visibilitychange', () => {
+    // Background tabs throttle timers: catch up as soon as the page is visible again.
+    if (document.visibilityState === 'visible' && current && Date.parse(current.expiresAt) - Date.now() < 60_000) void refresh();
+  });
+
+  (window as unknown as { chatwarden: unknown }).chatwarden = Object.freeze({
+    origin: base,
+    login,
+    logout,
+    onToken,
+    token: () => current,
+    refresh,
+    adapters: Object.freeze(adapters),
+  });
+}
