@@ -9,6 +9,7 @@ import { ApiClientService } from './clients/api-client.service.js';
 import { ConfigError, loadConfig } from './config/config.loader.js';
 import type { ChatwardenConfig } from './config/config.schema.js';
 import { createRootLogger } from './observability/logger.js';
+import { UsersService } from './users/users.service.js';
 
 async function main(): Promise<void> {
   let config: ChatwardenConfig;
@@ -24,13 +25,14 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel);
   const app = await createApp(config, logger);
   await app.listen({ port: config.port, host: config.devMode ? '127.0.0.1' : '0.0.0.0' });
-  if (config.devMode) await announceDevMode(config, app.get(ApiClientService));
+  if (config.devMode) await announceDevMode(config, app.get(ApiClientService), app.get(UsersService));
   logger.info({ port: config.port, publicUrl: config.publicUrl, devMode: config.devMode }, 'chatwarden is listening');
 }
 
 /** Dev mode prints fresh credentials once per start (only their hashes are kept). */
-async function announceDevMode(config: ChatwardenConfig, clients: ApiClientService): Promise<void> {
+async function announceDevMode(config: ChatwardenConfig, clients: ApiClientService, users: UsersService): Promise<void> {
   const { key } = await clients.resetKey('dev', ['verify', 'issue', 'revoke']);
+  const demoUser = await users.reset('demo', ['customer']);
   process.stdout.write(
     [
       '',
@@ -38,6 +40,7 @@ async function announceDevMode(config: ChatwardenConfig, clients: ApiClientServi
       `  Demo page:      ${config.publicUrl}/demo`,
       `  API docs:       ${config.publicUrl}/docs`,
       `  Dev API key:    ${key}   (shown once; a new one at every start)`,
+      `  Demo user:      demo / ${demoUser.password}   (shown once; a new password at every start)`,
       '',
       '',
     ].join('\n'),
