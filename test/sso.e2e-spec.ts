@@ -25,7 +25,11 @@ let audit: jest.Spied<AuditLog['record']>;
 
 beforeAll(async () => {
   corp = await startOidcProvider({ redirectUris: [callbackUri('corp')] });
-  partner = await startOidcProvider({ redirectUris: [callbackUri('partner')], claimsInIdToken: true, clientId: 'cw-partner' });
+  partner = await startOidcProvider({
+    redirectUris: [callbackUri('partner'), callbackUri('wrongsecret')],
+    claimsInIdToken: true,
+    clientId: 'cw-partner',
+  });
   offlineIssuer = await closedLoopbackUrl();
   t = await startTestApp(
     (config) => {
@@ -49,6 +53,8 @@ beforeAll(async () => {
           allowInsecureHttp: true,
         },
         offline: { issuer: offlineIssuer, clientId: 'chatwarden', scopes: ['openid'], allowInsecureHttp: true },
+        // partner's client with a secret the provider does not know: the token endpoint answers invalid_client.
+        wrongsecret: { issuer: partner.issuer, clientId: partner.clientId, clientSecret: 'not-the-registered-secret', scopes: ['openid'], allowInsecureHttp: true },
       };
     },
     { CORP_OIDC_SECRET: corp.clientSecret, PARTNER_OIDC_SECRET: partner.clientSecret },
@@ -186,6 +192,22 @@ describe('the code flow through a real provider', () => {
     expect(refused.body.error).toBe('permission_denied');
   });
 
+  it('the login page offers the provider, and its button starts the flow in a popup', async () => {
+    const browser = new CookieBrowser();
+    const page = await browser.request(`${t.url}/login?bot=shop&origin=${encodeURIComponent(SHOP_ORIGIN)}&mode=iframe&conversation=conv-7`);
+    expect(page.status).toBe(200);
+    const href = /<a [^>]*data-sso="corp"[^>]*href="([^"]+)"/.exec(await page.text())?.[1];
+    expect(href).toBeDefined();
+    const start = new URL((href ?? '').replace(/&amp;/g, '&'), t.url);
+    expect(start.pathname).toBe('/sso/corp/start');
+    const redirected = await browser.request(start);
+    expect(redirected.status).toBe(302);
+    const redirect = await signIn(browser, redirected.headers.get('location') ?? '', callbackUri('corp'), { login: 'alice' });
+    const response = await callback(browser, redirect);
+    expect(response.status).toBe(200);
+    expect(resultOf(await response.text())).toMatchObject({ origin: SHOP_ORIGIN, mode: 'popup' });
+  });
+
   it('passes mode and conversation through the flow', async () => {
     const flow = await startFlow({ mode: 'iframe', conversation: 'conv-42' });
     const redirect = await signIn(flow.browser, flow.authorizationUrl.href, callbackUri('corp'), { login: 'alice' });
@@ -264,6 +286,13 @@ describe('failures are friendly pages', () => {
     const forged = `${callbackUri('corp')}?code=not-a-real-code&state=${flow.state}&iss=${encodeURIComponent(corp.issuer)}`;
     await expectFailurePage(await callback(flow.browser, forged), 400, /complete the sign-in/);
     expect(auditLines('login.failure').at(-1)).toEqual({ method: 'sso', provider: 'corp', reason: 'sso_failed', bot: 'shop' });
+  });
+
+  it('a client secret the provider refuses (invalid_client) is a 502, and the secret is not shown', async () => {
+    const flow = await startFlow({}, 'wrongsecret');
+    const redirect = await signIn(flow.browser, flow.authorizationUrl.href, callbackUri('wrongsecret'), { login: 'bob' });
+    await expectFailurePage(await callback(flow.browser, redirect), 502, /reported a problem/, ['not-the-registered-secret']);
+    expect(auditLines('login.failure').at(-1)).toEqual({ method: 'sso', provider: 'wrongsecret', reason: 'sso_provider_error', bot: 'shop' });
   });
 
   it('a callback without the issuer the provider announced (RFC 9207) is refused', async () => {
