@@ -1,33 +1,59 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
+import { DEMO_CSS, DEMO_HTML, demoPageScript } from './demo-page.js';
+import { DEMO_ACTIONS, DemoWebhookService, type DemoAction, type DemoWebhookResult } from './demo-webhook.service.js';
 
-/** Dev mode only: a page that plays the site hosting the chat widget. */
+export class DemoWebhookDto {
+  @IsIn(Object.keys(DEMO_ACTIONS))
+  action: DemoAction;
+
+  @IsOptional() @IsString() @MaxLength(4096)
+  token?: string;
+}
+
+const DEMO_JS = `'use strict';\n(${demoPageScript.toString()})();\n`;
+/** Same strict policy as the login pages; the page frames the login page of its own origin. */
+const DEMO_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** Dev mode only: the walk-through page that plays the site hosting the chat widget, and its mock webhook. */
 @ApiExcludeController()
 @Controller('demo')
 export class DemoController {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly webhook: DemoWebhookService,
+  ) {}
 
   @Get()
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', "default-src 'self'; frame-ancestors 'self'")
-  page(): string {
-    const base = this.config.publicUrl;
-    return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>chatwarden demo</title></head>
-<body>
-<main>
-<h1>chatwarden dev mode</h1>
-<p>This instance runs with a memory store and a demo bot <code>demo</code>. The dev API key was printed in the terminal.</p>
-<h2>1. Issue a token for a user (a site with its own login)</h2>
-<pre>curl -s -X POST ${base}/v1/tokens -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \\
-  -d '{"bot":"demo","subject":"alice","roles":["customer"]}'</pre>
-<h2>2. Verify it from a webhook handler</h2>
-<pre>curl -s -X POST ${base}/v1/verify/token -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \\
-  -d '{"token":"&lt;token&gt;","bot":"demo","action":"orders.lookup"}'</pre>
-<p>API reference: <a href="/docs">/docs</a>.</p>
-</main>
-</body></html>`;
+  page(@Res() reply: FastifyReply): void {
+    this.devOnly();
+    void reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', DEMO_CSP).header('cache-control', 'no-store').send(DEMO_HTML);
+  }
+
+  @Get('demo.css')
+  css(@Res() reply: FastifyReply): void {
+    this.devOnly();
+    void reply.header('content-type', 'text/css; charset=utf-8').send(DEMO_CSS);
+  }
+
+  @Get('demo.js')
+  script(@Res() reply: FastifyReply): void {
+    this.devOnly();
+    void reply.header('content-type', 'text/javascript; charset=utf-8').send(DEMO_JS);
+  }
+
+  /** The mock webhook handler: verifies the token server side with its own API key and answers. */
+  @Post('webhook')
+  @HttpCode(200)
+  runWebhook(@Body() body: DemoWebhookDto): Promise<DemoWebhookResult> {
+    this.devOnly();
+    return this.webhook.handle(body.action, body.token);
+  }
+
+  private devOnly(): void {
+    if (!this.config.devMode) throw new NotFoundException();
   }
 }

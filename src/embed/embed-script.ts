@@ -25,6 +25,7 @@ export function embedScript(fallbackOrigin: string): void {
   let current: EmbedToken | null = null;
   let refreshTimer: number | undefined;
   let pending: Promise<EmbedToken> | null = null;
+  let cancelPending: () => void = () => {};
 
   class ChatwardenError extends Error {
     constructor(
@@ -172,6 +173,7 @@ export function embedScript(fallbackOrigin: string): void {
         window.removeEventListener('message', onMessage);
         cleanup();
         pending = null;
+        cancelPending = () => {};
         if (previousFocus && typeof previousFocus.focus === 'function') previousFocus.focus();
         if (error) reject(error);
         else resolve(token!);
@@ -186,6 +188,7 @@ export function embedScript(fallbackOrigin: string): void {
         finish(null, token);
       };
       window.addEventListener('message', onMessage);
+      cancelPending = () => finish(new ChatwardenError('cancelled', 'the login was cancelled'));
       if (checked.mode === 'popup') {
         const width = 480;
         const height = 640;
@@ -278,6 +281,8 @@ export function embedScript(fallbackOrigin: string): void {
     logout,
     onToken,
     token: () => current,
+    /** Abandons a login in progress (closes its frame); the promise rejects with code `cancelled`. */
+    cancel: () => cancelPending(),
     refresh,
     adapters: Object.freeze(adapters),
   });
