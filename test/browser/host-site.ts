@@ -1,0 +1,83 @@
+/**
+ * A stand-in for the website that hosts the chat widget, served on its own
+ * loopback port (so its own origin, e.g. http://localhost:PORT, while
+ * chatwarden listens on http://127.0.0.1:PORT). Pages:
+ *  - /embed.html: loads chatwarden's embed.js, with buttons for each login
+ *    mode and a mock Inbenta SDK whose addVariable calls are recorded;
+ *  - /frame.html?src=URL: frames URL directly and records every message, the
+ *    raw postMessage contract without embed.js.
+ * Both record everything they receive in `window.messages`.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HostSite {
+  origin: string;
+  /** chatwarden's base URL, set once it listens (its config needs this site's origin first). */
+  chatwarden: string;
+  url(path: string): string;
+  close(): Promise<void>;
+}
+
+function embedPage(chatwarden: string, bot: string, conversation?: string): string {
+  const options = (mode: string) => JSON.stringify({ bot, mode, ...(conversation && { conversation }) });
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Host site</title></head>
+<body>
+<button id="popup">Log in (popup)</button>
+<button id="iframe">Log in (iframe)</button>
+<pre id="out"></pre>
+<script src="${chatwarden}/embed.js"></script>
+<script>
+window.messages = [];
+window.addEventListener('message', (event) => window.messages.push({ origin: event.origin, data: event.data }));
+window.sdk = { calls: [], addVariable(name, value) { this.calls.push([name, value]); return Promise.resolve({ success: true }); } };
+chatwarden.adapters.inbenta(window.sdk, 'user_token');
+const out = document.getElementById('out');
+function run(options) {
+  chatwarden.login(options).then(
+    (token) => { window.result = token; out.textContent = 'logged in'; },
+    (error) => { window.loginError = error.code; out.textContent = 'error ' + error.code; },
+  );
+}
+document.getElementById('popup').addEventListener('click', () => run(${options('popup')}));
+document.getElementById('iframe').addEventListener('click', () => run(${options('iframe')}));
+</script>
+</body></html>`;
+}
+
+function framePage(src: string): string {
+  const escaped = src.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Framing host</title></head>
+<body>
+<script>
+window.messages = [];
+window.addEventListener('message', (event) => window.messages.push({ origin: event.origin, data: event.data }));
+</script>
+<iframe id="login" src="${escaped}" title="Sign in" width="420" height="560"></iframe>
+</body></html>`;
+}
+
+/** Serves the host pages; `hostname` picks the origin browsers see (the server listens on 127.0.0.1). */
+export async function startHostSite(hostname = 'localhost'): Promise<HostSite> {
+  const site = { chatwarden: '' } as HostSite;
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://host');
+    let html: string | undefined;
+    if (url.pathname === '/embed.html') html = embedPage(site.chatwarden, url.searchParams.get('bot') ?? 'shop', url.searchParams.get('conversation') ?? undefined);
+    if (url.pathname === '/frame.html') html = framePage(url.searchParams.get('src') ?? 'about:blank');
+    if (html === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://${hostname}:${(server.address() as AddressInfo).port}`;
+  return Object.assign(site, {
+    origin,
+    url: (path: string) => `${origin}${path}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}
