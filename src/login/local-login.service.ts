@@ -34,7 +34,7 @@ export class LocalLoginService {
     if (!user || !matches || user.disabled) {
       // The username itself is not logged: people type their password into it by mistake.
       const reason = !user ? 'unknown_user' : !matches ? 'wrong_password' : 'disabled';
-      this.audit.record('login.failure', { account: accountId(username), reason, ip: clientId(ip), bot, amr: 'pwd' });
+      this.audit.record('login.failure', { method: 'pwd', account: accountId(username), reason, ip: clientId(ip), bot });
       await this.lockout.recordFailure(username, ip);
       throw appError('login_failed');
     }
