@@ -2,12 +2,20 @@
  * The store port: every piece of shared, expiring state (sessions, lockout
  * counters, replay ids, single-use form tokens, OIDC flow state) goes through
  * this interface, so one instance can use memory and several can share Redis.
+ * Implementations: MemoryStore (memory.store.ts) and RedisStore
+ * (redis.store.ts), chosen by URL in store.factory.ts.
  *
  * Contract (checked by store.contract.ts against every implementation):
  * - keys are plain strings chosen by callers; implementations may prefix them;
- * - every write takes a TTL in seconds (> 0); nothing lives forever;
+ * - every write takes a TTL in whole seconds (> 0); nothing lives forever.
+ *   Any other TTL is a caller bug and rejects with a RangeError before the
+ *   backing store is touched;
  * - an operation that cannot reach the backing store rejects with
  *   StoreUnavailableError, never resolves with a guess (callers fail closed).
+ *   So does any other failure of the store, including misuse it refuses
+ *   (incrementing a non-number, reading a set as a string); `cause` tells which;
+ * - a key holds either a string (get/set/increment…) or a set (addToSet…);
+ * - after close(), every call rejects with StoreUnavailableError.
  */
 export abstract class Store {
   /** Value of `key`, or null when absent or expired. */
@@ -16,13 +24,13 @@ export abstract class Store {
   /** Value of `key`, and its TTL reset to `ttlSeconds` (Redis GETEX): one round trip for "read and keep alive". */
   abstract getAndTouch(key: string, ttlSeconds: number): Promise<string | null>;
 
-  /** Sets `key` unconditionally. */
+  /** Sets `key` unconditionally, replacing any value (a set included) and its TTL. */
   abstract set(key: string, value: string, ttlSeconds: number): Promise<void>;
 
-  /** Sets `key` only if it is absent (Redis SET NX); true when this call created it. */
+  /** Sets `key` only if it is absent (Redis SET NX); true when this call created it. Exactly one concurrent caller wins. */
   abstract setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
 
-  /** Reads and deletes `key` atomically (Redis GETDEL): single-use values. */
+  /** Reads and deletes `key` atomically (Redis GETDEL): single-use values. Of concurrent callers, only one gets the value. */
   abstract take(key: string): Promise<string | null>;
 
   /** Deletes keys; resolves with how many existed. */
@@ -34,28 +42,40 @@ export abstract class Store {
    */
   abstract increment(key: string, ttlSeconds: number): Promise<number>;
 
-  /** Adds `member` to the set at `key`, resetting the set's TTL to at least `ttlSeconds`. */
+  /** Adds `member` to the set at `key`, raising the set's TTL to `ttlSeconds` unless it is already longer. */
   abstract addToSet(key: string, member: string, ttlSeconds: number): Promise<void>;
 
   /** Members of the set at `key` (empty when absent). */
   abstract setMembers(key: string): Promise<string[]>;
 
-  /** Removes `member` from the set at `key`. */
+  /** Removes `member` from the set at `key`; removing the last member deletes the set. */
   abstract removeFromSet(key: string, member: string): Promise<void>;
 
-  /** Remaining TTL of `key` in seconds, or null when absent. */
+  /**
+   * Remaining TTL of `key` in seconds (rounded, as Redis does), or null when
+   * absent. Infinity for a key without expiry, which only a writer other than
+   * this store can create.
+   */
   abstract ttl(key: string): Promise<number | null>;
 
-  /** Publishes `message` to every subscriber of `channel` on every instance. */
+  /**
+   * Publishes `message` to every subscriber of `channel` on every instance.
+   * Fire and forget: messages from one publisher on one channel arrive in
+   * order, but a subscriber that is disconnected at the time misses them.
+   */
   abstract publish(channel: string, message: string): Promise<void>;
 
-  /** Calls `listener` for each message on `channel`; resolves once subscribed. */
+  /**
+   * Calls `listener` for each message on `channel`; resolves once subscribed.
+   * An exception thrown by `listener` is reported, not propagated. When this
+   * rejects, the listener is not subscribed.
+   */
   abstract subscribe(channel: string, listener: (message: string) => void): Promise<void>;
 
   /** Resolves when the backing store answers; rejects with StoreUnavailableError otherwise. */
   abstract ping(): Promise<void>;
 
-  /** Releases connections and timers. */
+  /** Releases connections and timers; safe to call twice. */
   abstract close(): Promise<void>;
 }
 
