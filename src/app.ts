@@ -12,6 +12,8 @@ import { AppModule } from './app.module.js';
 import type { ChatwardenConfig } from './config/config.schema.js';
 import { PinoNestLogger } from './observability/pino-nest-logger.js';
 import { trustProxyFunction } from './common/trust-proxy.js';
+import { errorResponsesFor } from './common/api-docs.js';
+import { VERIFY_TOKEN_PATH, verifyTokenOpenApiPath } from './tokens/verify-token.route.js';
 
 /** Largest accepted request body: webhook bodies travel inside verify requests. */
 export const BODY_LIMIT_BYTES = 512 * 1024;
@@ -35,15 +37,21 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
     },
     requestIdHeader: false,
     logger: false,
+    // Strict input: no type coercion, unknown fields refused rather than
+    // dropped; OpenAPI's `example` annotates the schemas that the docs show.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, keywords: ['example'] } },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger),
+    // Throw instead of exiting, so main.ts reports the reason and tests see it.
+    abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    done(null, payload);
   });
   const document = SwaggerModule.createDocument(
     app,
@@ -54,6 +62,9 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
       .addBearerAuth()
       .build(),
   );
+  document.paths[VERIFY_TOKEN_PATH] = verifyTokenOpenApiPath(
+    errorResponsesFor(['invalid_request', 'unknown_action', 'token_missing', 'token_malformed', 'token_invalid', 'token_expired', 'session_revoked', 'wrong_bot', 'conversation_mismatch', 'permission_denied', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing']),
+  ) as (typeof document.paths)[string];
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', ui: options.docsUi ?? true });
   app.enableShutdownHooks();
   return app;

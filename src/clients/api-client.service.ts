@@ -7,6 +7,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
+import { appError } from '../common/error-catalog.js';
 import { constantTimeEqual } from '../crypto/constant-time.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { randomId, randomToken } from '../crypto/random.js';
@@ -32,6 +33,7 @@ interface ClientsFile {
 
 export const CLIENTS_FILE = 'clients.json';
 const KEY_FORMAT = /^cwk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+const BEARER = /^Bearer\s+(\S+)$/i;
 
 @Injectable()
 export class ApiClientService {
@@ -40,6 +42,19 @@ export class ApiClientService {
   private checkedAt = 0;
 
   constructor(private readonly keysDir: KeysDir) {}
+
+  /**
+   * The client behind an `Authorization` header value, if it holds `scope`.
+   * Throws `api_key_missing` / `api_key_invalid` (401) or `scope_missing` (403).
+   */
+  authorize(authorizationHeader: string | string[] | undefined, scope: Scope): ApiClientInfo {
+    const match = typeof authorizationHeader === 'string' ? BEARER.exec(authorizationHeader) : null;
+    if (!match) throw appError('api_key_missing');
+    const client = this.authenticate(match[1]);
+    if (!client) throw appError('api_key_invalid');
+    if (!client.scopes.includes(scope)) throw new AppError('scope_missing', `This API key lacks the "${scope}" scope.`, 403);
+    return client;
+  }
 
   /** The client a presented key belongs to, or null. Never says which part was wrong. */
   authenticate(presented: string): ApiClientInfo | null {

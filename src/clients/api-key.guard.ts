@@ -1,13 +1,10 @@
 /**
  * Server-to-server routes take `Authorization: Bearer <API key>` and need a
- * scope: `@RequireScope('verify')` on the handler. No key, a wrong key and a
- * key without the scope are told apart (401 vs 403) but never which part of
- * a key was wrong.
+ * scope: `@RequireScope('verify')` on the handler. The rules live in
+ * ApiClientService.authorize, shared with the Fastify-native verify route.
  */
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '../common/app-error.js';
-import { appError } from '../common/error-catalog.js';
 import { ApiClientService, type ApiClientInfo, type Scope } from './api-client.service.js';
 
 const SCOPE_KEY = 'chatwarden:scope';
@@ -29,13 +26,7 @@ export class ApiKeyGuard implements CanActivate {
     const scope = this.reflector.get<Scope | undefined>(SCOPE_KEY, context.getHandler());
     if (!scope) return true;
     const request = context.switchToHttp().getRequest<RequestWithClient>();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw appError('api_key_missing');
-    const client = this.clients.authenticate(match[1]);
-    if (!client) throw appError('api_key_invalid');
-    if (!client.scopes.includes(scope)) throw new AppError('scope_missing', `This API key lacks the "${scope}" scope.`, 403);
-    request.apiClient = client;
+    request.apiClient = this.clients.authorize(request.headers.authorization, scope);
     return true;
   }
 }

@@ -39,7 +39,7 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { status, body } = this.describe(exception, String(request.id));
+    const { status, body } = describeError(exception, String(request.id));
     if (request.url.startsWith('/v1/verify/')) body.valid = false;
     if (status >= 500 && body.error === 'internal_error') {
       this.logger.error(`request ${request.id} failed: ${exception instanceof Error ? exception.stack : String(exception)}`);
@@ -47,24 +47,25 @@ export class ErrorFilter implements ExceptionFilter {
     if (status === 429 && typeof body.retryAfterSeconds === 'number') reply.header('retry-after', String(body.retryAfterSeconds));
     void reply.status(status).header('cache-control', 'no-store').send(body);
   }
+}
 
-  describe(exception: unknown, requestId: string): { status: number; body: ErrorBody } {
-    if (exception instanceof AppError) {
-      return { status: exception.status, body: { error: exception.code, message: exception.message, requestId, ...exception.details } };
-    }
-    if (exception instanceof StoreUnavailableError) {
-      return {
-        status: 503,
-        body: { error: 'store_unavailable', message: ERROR_CATALOG.store_unavailable[1], requestId },
-      };
-    }
-    const status = exception instanceof HttpException ? exception.getStatus() : statusOf(exception);
-    if (status !== undefined && status >= 400 && status < 500) {
-      const [error, message] = CODES_BY_STATUS[status] ?? ['invalid_request', 'The request is not valid.'];
-      return { status, body: { error, message: isJsonSyntax(exception) ? 'The request body is not valid JSON.' : message, requestId } };
-    }
-    return { status: 500, body: { error: 'internal_error', message: 'Something went wrong on our side.', requestId } };
+/** Status and body for any error; shared by the filter and the Fastify-native verify route. */
+export function describeError(exception: unknown, requestId: string): { status: number; body: ErrorBody } {
+  if (exception instanceof AppError) {
+    return { status: exception.status, body: { error: exception.code, message: exception.message, requestId, ...exception.details } };
   }
+  if (exception instanceof StoreUnavailableError) {
+    return {
+      status: 503,
+      body: { error: 'store_unavailable', message: ERROR_CATALOG.store_unavailable[1], requestId },
+    };
+  }
+  const status = exception instanceof HttpException ? exception.getStatus() : statusOf(exception);
+  if (status !== undefined && status >= 400 && status < 500) {
+    const [error, message] = CODES_BY_STATUS[status] ?? ['invalid_request', 'The request is not valid.'];
+    return { status, body: { error, message: clientMessage(exception) ?? message, requestId } };
+  }
+  return { status: 500, body: { error: 'internal_error', message: 'Something went wrong on our side.', requestId } };
 }
 
 function statusOf(exception: unknown): number | undefined {
@@ -72,6 +73,11 @@ function statusOf(exception: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-function isJsonSyntax(exception: unknown): boolean {
-  return exception instanceof SyntaxError || (exception as { code?: string })?.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
+/** A specific message for bad JSON and schema failures (they name fields, never quote values). */
+function clientMessage(exception: unknown): string | undefined {
+  if (exception instanceof SyntaxError || (exception as { code?: string })?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return 'The request body is not valid JSON.';
+  }
+  if ((exception as { validation?: unknown })?.validation) return `Invalid request: ${(exception as Error).message}`;
+  return undefined;
 }

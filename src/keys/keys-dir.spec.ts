@@ -36,7 +36,7 @@ describe('KeysDir', () => {
   it('a changed file changes its stamp', async () => {
     const dir = new KeysDir(root);
     const before = dir.stamp('x.json');
-    await dir.update('x.json', {}, () => ({ a: 1 }));
+    await dir.update<{ a?: number }>('x.json', {}, () => ({ a: 1 }));
     expect(dir.stamp('x.json')).not.toBe(before);
   });
 });

@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { IntrospectionController } from './introspection.controller.js';
 import { TokenService } from './token.service.js';
 import { TokensController } from './tokens.controller.js';
-import { VerifyController } from './verify.controller.js';
+import { VerifyTokenRoute } from './verify-token.route.js';
 
 @Module({
-  imports: [KeysModule, SessionsModule],
-  controllers: [VerifyController, TokensController, IntrospectionController],
-  providers: [TokenService],
+  imports: [KeysModule, SessionsModule, ClientsModule],
+  controllers: [TokensController, IntrospectionController],
+  providers: [TokenService, VerifyTokenRoute],
   exports: [TokenService],
 })
 export class TokensModule {}

@@ -4,39 +4,6 @@ import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLe
 const NAME = /^[\w.:@-]{1,128}$/;
 const EXAMPLE_TOKEN = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiOWYzYzFhMmIifQ..r5Qx3c8Yb1m9k2Lw.X0hV…tS4.q8nM0Y3m2Jp6Q1x0Vb2h9A';
 
-export class VerifyTokenDto {
-  @ApiPropertyOptional({ description: 'The user token as received from the chat', example: EXAMPLE_TOKEN })
-  @IsOptional() @IsString()
-  token?: string;
-
-  @ApiPropertyOptional({ description: 'The bot the webhook belongs to; another bot\'s token is `wrong_bot`', example: 'shop' })
-  @IsOptional() @IsString() @Matches(NAME)
-  bot?: string;
-
-  @ApiPropertyOptional({ description: 'Action about to run; its permissions come from the bot\'s `actions` map', example: 'orders.lookup' })
-  @IsOptional() @IsString() @Matches(NAME)
-  action?: string;
-
-  @ApiPropertyOptional({ description: 'Permissions the action needs (added to those of `action`)', example: ['orders:read'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(64) @IsString({ each: true }) @Matches(NAME, { each: true })
-  permissions?: string[];
-
-  @ApiPropertyOptional({ description: 'Conversation the webhook runs in; a token bound to another is `conversation_mismatch`' })
-  @IsOptional() @IsString() @MaxLength(256)
-  conversationId?: string;
-}
-
-export class VerifiedTokenDto {
-  @ApiProperty({ example: true }) valid: true;
-  @ApiProperty({ example: 'alice' }) subject: string;
-  @ApiProperty({ example: 'shop' }) bot: string;
-  @ApiProperty({ example: 'pQ2m9xY0aB3cD4eF' }) sessionId: string;
-  @ApiProperty({ example: ['orders:read', 'account:read'] }) permissions: string[];
-  @ApiProperty({ enum: ['pwd', 'sso', 'trusted'], example: 'pwd' }) authMethod: string;
-  @ApiProperty({ example: '2026-11-22T10:15:00.000Z' }) expiresAt: string;
-  @ApiPropertyOptional() conversationId?: string;
-}
-
 export class IssueTokenDto {
   @ApiProperty({ example: 'shop' })
   @IsString() @Matches(NAME)

@@ -1,0 +1,65 @@
+/**
+ * `POST /v1/verify/token` — the product's hot path: every webhook action calls
+ * it, and a conversation re-sends the same token many times. It is mounted on
+ * Fastify directly (validation and serialization compiled from JSON Schema)
+ * rather than through Nest's guard/pipe pipeline, which cost more than half
+ * of the throughput in `npm run bench`. It stays a thin edge: authorization
+ * is ApiClientService.authorize, the rules are TokenService.verify, and errors
+ * take the same shape as everywhere else (describeError).
+ */
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiClientService } from '../clients/api-client.service.js';
+import { describeError } from '../common/error.filter.js';
+import { TokenService } from './token.service.js';
+import { VERIFIED_TOKEN_RESPONSE, VERIFY_TOKEN_REQUEST, type VerifyTokenRequest } from './verify-token.schema.js';
+
+export const VERIFY_TOKEN_PATH = '/v1/verify/token';
+
+@Injectable()
+export class VerifyTokenRoute implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly clients: ApiClientService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  onModuleInit(): void {
+    // The CLI builds the same modules without an HTTP server.
+    const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    if (!fastify?.route) return;
+    fastify.route({
+      method: 'POST',
+      url: VERIFY_TOKEN_PATH,
+      schema: { body: VERIFY_TOKEN_REQUEST, response: { 200: VERIFIED_TOKEN_RESPONSE } },
+      handler: (request, reply) => this.handle(request as FastifyRequest<{ Body: VerifyTokenRequest }>, reply),
+      errorHandler: (error, request, reply) => this.fail(error, request, reply),
+    });
+  }
+
+  private async handle(request: FastifyRequest<{ Body: VerifyTokenRequest }>, reply: FastifyReply): Promise<void> {
+    this.clients.authorize(request.headers.authorization, 'verify');
+    const { kid: _kid, ...verified } = await this.tokens.verify(request.body.token, request.body);
+    await reply.send(verified);
+  }
+
+  private fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const { status, body } = describeError(error, String(request.id));
+    void reply.code(status).header('cache-control', 'no-store').send({ ...body, valid: false });
+  }
+}
+
+/** The route's entry for the OpenAPI document (Nest's scanner only sees controllers). */
+export function verifyTokenOpenApiPath(errorResponses: Record<string, unknown>): Record<string, unknown> {
+  return {
+    post: {
+      tags: ['verify'],
+      summary: 'Verify a user token before a webhook action runs',
+      operationId: 'verifyToken',
+      security: [{ bearer: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: VERIFY_TOKEN_REQUEST } } },
+      responses: { 200: { description: 'The token is valid for this bot, conversation and action', content: { 'application/json': { schema: VERIFIED_TOKEN_RESPONSE } } }, ...errorResponses },
+    },
+  };
+}
