@@ -353,6 +353,27 @@ describe('users file', () => {
   });
 });
 
+describe('SSO only (login.local: false)', () => {
+  let ssoOnly: TestApp;
+  beforeAll(async () => {
+    ssoOnly = await startTestApp((config) => {
+      loginConfig(config);
+      config.login = { local: false };
+      config.sso = { corp: { issuer: 'https://idp.example.com', clientId: 'chatwarden' } };
+    });
+  });
+  afterAll(() => ssoOnly.close());
+
+  it('shows only the SSO buttons and refuses password posts', async () => {
+    const page = await request(ssoOnly.url).get('/login').query({ bot: 'shop', origin: SHOP });
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('<form');
+    expect(page.text).toContain('Sign in with Corp');
+    const post = await request(ssoOnly.url).post('/login').type('form').send({ formToken: 'A'.repeat(32), username: 'alice', password: PASSWORD });
+    expectFriendlyPage(post, 404, /Password sign-in is not enabled/);
+  });
+});
+
 describe('client IP without trusted proxies', () => {
   let direct: TestApp;
   beforeAll(async () => {

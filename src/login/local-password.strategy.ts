@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { AppError } from '../common/app-error.js';
 import { appError } from '../common/error-catalog.js';
+import { AppConfig } from '../config/app-config.js';
 import { FormTokenService, type LoginFormState } from './form-token.service.js';
 import { LocalLoginService, type AuthenticatedUser } from './local-login.service.js';
 import { LoginAttemptError, parseLoginForm } from './login-form.js';
@@ -23,6 +24,7 @@ export interface PasswordLogin extends AuthenticatedUser {
 @Injectable()
 export class LocalPasswordStrategy extends PassportStrategy(Strategy, LOCAL_PASSWORD_STRATEGY) {
   constructor(
+    private readonly config: AppConfig,
     private readonly forms: FormTokenService,
     private readonly login: LocalLoginService,
   ) {
@@ -30,6 +32,7 @@ export class LocalPasswordStrategy extends PassportStrategy(Strategy, LOCAL_PASS
   }
 
   async validate(request: FastifyRequest): Promise<PasswordLogin> {
+    if (!this.config.login.local) throw new AppError('password_login_disabled', 'Password sign-in is not enabled here.', 404);
     const form = parseLoginForm(request.headers['content-type'], request.body);
     const state = await this.forms.take(form.formToken);
     if (!state) throw new LoginAttemptError(appError('form_expired'), { form });

@@ -28,7 +28,11 @@ describeWithChromium('login page in Chromium', () => {
   beforeAll(async () => {
     host = await startHostSite('localhost');
     outsider = await startHostSite('localhost');
-    t = await startTestApp((config) => loginConfig(config, { trustProxy: [], origins: [host.origin] }));
+    t = await startTestApp((config) => {
+      loginConfig(config, { trustProxy: [], origins: [host.origin] });
+      // Only for its button: no provider is contacted unless the button is followed.
+      config.sso = { corp: { issuer: 'https://idp.example.com', clientId: 'chatwarden' } };
+    });
     host.chatwarden = t.url;
     outsider.chatwarden = t.url;
     const users = cliUsers(t.config);
@@ -110,6 +114,26 @@ describeWithChromium('login page in Chromium', () => {
     // The overlay is gone once the token arrived.
     expect(await page.locator('iframe[title="Sign in"]').count()).toBe(0);
     expect(cspViolations).toEqual([]);
+  });
+
+  it('a popup opened from the login iframe (the SSO button) hands its token back through the iframe', async () => {
+    const page = await context.newPage();
+    await page.goto(host.url('/embed.html'));
+    await page.click('#iframe');
+    const frame = page.frames().find((f) => f.url().startsWith(`${t.url}/login`))!;
+    await frame.waitForSelector('a[data-sso="corp"]');
+    // Point the button at a password login in popup mode instead of the identity provider: the popup's
+    // opener is then the login iframe, exactly as after an SSO callback.
+    await frame.evaluate((url) => document.querySelector<HTMLAnchorElement>('a[data-sso="corp"]')!.setAttribute('href', url), loginUrl(host.origin, 'popup'));
+    const [popup] = await Promise.all([page.waitForEvent('popup'), frame.click('a[data-sso="corp"]')]);
+    await popup.fill('#username', 'alice');
+    await popup.fill('#password', PASSWORD);
+    await popup.click('button[type="submit"]');
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined);
+    const result = await page.evaluate(() => (window as unknown as { result: { token: string } }).result);
+    expect((await verify(result.token)).body.subject).toBe('alice');
+    // The host saw the token only from chatwarden's origin (relayed by the iframe embed.js opened).
+    expect((await tokenMessages(page)).map((m) => m.origin)).toEqual([t.url]);
   });
 
   it('the popup flow through embed.js delivers the token to the opener and closes the popup', async () => {
