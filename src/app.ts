@@ -46,13 +46,6 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
     // Throw instead of exiting, so main.ts reports the reason and tests see it.
     abortOnError: false,
   });
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    done(null, payload);
-  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -45,8 +45,13 @@ export class ErrorFilter implements ExceptionFilter {
       this.logger.error(`request ${request.id} failed: ${exception instanceof Error ? exception.stack : String(exception)}`);
     }
     if (status === 429 && typeof body.retryAfterSeconds === 'number') reply.header('retry-after', String(body.retryAfterSeconds));
-    void reply.status(status).header('cache-control', 'no-store').send(body);
+    void reply.status(status).headers(errorHeaders(request)).send(body);
   }
+}
+
+/** Error answers carry the request id (also in the body) so a report can be matched to the log line. */
+export function errorHeaders(request: FastifyRequest): Record<string, string> {
+  return { 'cache-control': 'no-store', 'x-request-id': String(request.id), 'x-content-type-options': 'nosniff' };
 }
 
 /** Status and body for any error; shared by the filter and the Fastify-native verify route. */

@@ -17,17 +17,22 @@ export class LoginErrorPageHook implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onSend', async (request, reply, payload) => {
-      if (request.url.split('?')[0] !== '/login' || reply.statusCode < 400) return payload;
+    // Synchronous and status-first: this hook sees every response, including the verify hot path.
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      if (reply.statusCode < 400 || !isLoginPath(request.url)) return done(null, payload);
       const contentType = String(reply.getHeader('content-type') ?? '');
-      if (!contentType.startsWith('application/json') || typeof payload !== 'string') return payload;
+      if (!contentType.startsWith('application/json') || typeof payload !== 'string') return done(null, payload);
       const code = codeOf(payload);
       const message = code && Object.hasOwn(ERROR_CATALOG, code) ? ERROR_CATALOG[code as ErrorCode][1] : 'The request is not valid.';
       const page = renderErrorPage({ status: reply.statusCode, title: "We couldn't read that form", message });
       void reply.headers(page.headers);
-      return page.html;
+      done(null, page.html);
     });
   }
+}
+
+function isLoginPath(url: string): boolean {
+  return url === '/login' || url.startsWith('/login?');
 }
 
 function codeOf(payload: string): string | undefined {

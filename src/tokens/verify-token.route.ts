@@ -11,7 +11,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
-import { describeError } from '../common/error.filter.js';
+import { describeError, errorHeaders } from '../common/error.filter.js';
 import { TokenService } from './token.service.js';
 import { VERIFIED_TOKEN_RESPONSE, VERIFY_TOKEN_REQUEST, type VerifyTokenRequest } from './verify-token.schema.js';
 
@@ -40,13 +40,13 @@ export class VerifyTokenRoute implements OnModuleInit {
 
   private async handle(request: FastifyRequest<{ Body: VerifyTokenRequest }>, reply: FastifyReply): Promise<void> {
     this.clients.authorize(request.headers.authorization, 'verify');
-    const { kid: _kid, ...verified } = await this.tokens.verify(request.body.token, request.body);
-    await reply.send(verified);
+    // The response schema's serializer emits only the documented fields (not `kid`).
+    await reply.send(await this.tokens.verify(request.body.token, request.body));
   }
 
   private fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const { status, body } = describeError(error, String(request.id));
-    void reply.code(status).header('cache-control', 'no-store').send({ ...body, valid: false });
+    void reply.code(status).headers(errorHeaders(request)).send({ ...body, valid: false });
   }
 }
 
