@@ -25,19 +25,19 @@ export class EmbedCorsHook implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onRequest', async (request, reply) => {
-      if (!EMBED_CORS_PATHS.includes(request.url.split('?')[0])) return;
+    // Synchronous, and the cheap Origin test first: this hook sees every request,
+    // including server-to-server verify calls, which carry no Origin header.
+    fastify.addHook('onRequest', (request, reply, done) => {
       const origin = request.headers.origin;
-      if (typeof origin !== 'string' || !this.origins.has(origin)) return;
+      if (typeof origin !== 'string' || !this.origins.has(origin) || !EMBED_CORS_PATHS.includes(request.url.split('?')[0])) return done();
       void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-      if (request.method === 'OPTIONS') {
-        await reply
-          .status(204)
-          .header('access-control-allow-methods', 'POST')
-          .header('access-control-allow-headers', 'content-type')
-          .header('access-control-max-age', '600')
-          .send();
-      }
+      if (request.method !== 'OPTIONS') return done();
+      void reply
+        .status(204)
+        .header('access-control-allow-methods', 'POST')
+        .header('access-control-allow-headers', 'content-type')
+        .header('access-control-max-age', '600')
+        .send();
     });
   }
 }
