@@ -61,7 +61,7 @@ export class LoginCompletionService {
         // not bound into the token: it can be long, and the token must fit a chat variable.
         ...(chatConfigured && login.conversation !== undefined && { chatSession: login.conversation }),
       });
-      this.audit.record('login.success', { method: login.amr, subject: login.subject, bot: bot.id, sessionId: issued.sessionId, mode: login.mode });
+      this.audit.record('login.success', { amr: login.amr, subject: login.subject, bot: bot.id, sessionId: issued.sessionId, mode: login.mode });
       return renderSuccessPage({ bot, mode: login.mode, subject: login.subject, token: issued.token, expiresAt: issued.expiresAt });
     } catch (error) {
       return this.failure(error, login, bot);
