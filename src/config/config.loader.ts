@@ -10,6 +10,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
 import { BotConfig, ChatwardenConfig, SsoProviderConfig } from './config.schema.js';
 import { devModeConfig } from './dev-mode.js';
+import { validateChatConfig } from '../chat/chat-config.dto.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], source: string) {
@@ -70,6 +71,12 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
   applyEnvOverrides(raw, env);
   const config = validateInto(ChatwardenConfig, raw, '', problems);
   config.bots = validateRecord(BotConfig, raw.bots, 'bots', problems);
+  for (const [id, bot] of Object.entries(config.bots)) {
+    if (bot.chat === undefined) continue;
+    const chat = validateChatConfig(bot.chat, `bots.${id}.chat`);
+    problems.push(...chat.problems);
+    bot.chat = chat.config as unknown as Record<string, unknown>;
+  }
   config.sso = validateRecord(SsoProviderConfig, raw.sso, 'sso', problems);
   config.devMode = !existsSync(path) && !production;
   // Token `iss` and redirect URIs are built from publicUrl: one spelling only.

@@ -9,6 +9,7 @@ import { decryptToken, encryptClaims, TokenCipherError } from '../crypto/token-c
 import { randomToken } from '../crypto/random.js';
 import { TokenKeyRing } from '../keys/token-key-ring.service.js';
 import { AuditLog } from '../observability/audit-log.js';
+import { ChatVariablePort, type ChatVariableOutcome } from './chat-variable.port.js';
 import { SessionService, type AuthMethod, type SessionRecord } from '../sessions/session.service.js';
 import { isTokenClaims, type TokenClaims } from './token-claims.js';
 import { tokenError } from './token-errors.js';
@@ -39,6 +40,8 @@ export interface IssuedToken {
   token: string;
   expiresAt: string;
   sessionId: string;
+  /** Present when the session pushes tokens into a chat variable server side. */
+  chatVariable?: ChatVariableOutcome;
 }
 
 export interface VerifyExpectations {
@@ -70,6 +73,7 @@ export class TokenService {
     private readonly keyRing: TokenKeyRing,
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
+    private readonly chatVariables: ChatVariablePort,
   ) {
     this.cache = new VerifiedTokenCache(config.tokens.verifyCacheSize);
   }
@@ -98,7 +102,7 @@ export class TokenService {
     });
     const issued = await this.mint(sessionId, record, request.ttlSeconds);
     this.audit.record('token.issue', { subject: request.subject, bot: request.bot, sessionId, amr: request.amr });
-    return issued;
+    return this.publish(record, issued);
   }
 
   /** A fresh token for the same live session (the widget calls this before expiry). */
@@ -108,7 +112,13 @@ export class TokenService {
     if (!record) throw tokenError('session_revoked');
     const issued = await this.mint(verified.sessionId, record);
     this.audit.record('token.refresh', { subject: record.sub, bot: record.bot, sessionId: verified.sessionId });
-    return issued;
+    return this.publish(record, issued);
+  }
+
+  /** Hands the new token to the conversation's chat variable when the session has one. */
+  private async publish(session: SessionRecord, issued: IssuedToken): Promise<IssuedToken> {
+    const chatVariable = await this.chatVariables.publish(session, issued.token);
+    return chatVariable === undefined ? issued : { ...issued, chatVariable };
   }
 
   /** Ends the session of `token`. An expired token may still log out its session. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChatModule } from '../chat/chat.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -8,7 +9,7 @@ import { TokensController } from './tokens.controller.js';
 import { VerifyTokenRoute } from './verify-token.route.js';
 
 @Module({
-  imports: [KeysModule, SessionsModule, ClientsModule],
+  imports: [KeysModule, SessionsModule, ClientsModule, ChatModule],
   controllers: [TokensController, IntrospectionController],
   providers: [TokenService, VerifyTokenRoute],
   exports: [TokenService],

@@ -25,6 +25,12 @@ export class IssueTokenDto {
   @IsOptional() @IsString() @MaxLength(256)
   conversationId?: string;
 
+  @ApiPropertyOptional({
+    description: "The conversation's chat session token (Inbenta: the widget's session token). With a bot `chat:` block, the token is pushed into the hidden chat variable and blanked on logout or revocation",
+  })
+  @IsOptional() @IsString() @MaxLength(2048)
+  chatSession?: string;
+
   @ApiPropertyOptional({ description: 'Shorter lifetime than the configured one', example: 300 })
   @IsOptional() @IsInt() @Min(30) @Max(86400)
   ttlSeconds?: number;
@@ -33,7 +39,9 @@ export class IssueTokenDto {
 export class IssuedTokenDto {
   @ApiProperty({ example: EXAMPLE_TOKEN }) token: string;
   @ApiProperty({ example: '2026-11-22T10:15:00.000Z' }) expiresAt: string;
-  @ApiProperty({ example: 'pQ2m9xY0aB3cD4eF' }) sessionId: string;
+  @ApiProperty({ example: 'pQ2m9xY0aB3' }) sessionId: string;
+  @ApiPropertyOptional({ enum: ['set', 'failed'], description: 'Whether the hidden chat variable now holds the token (only when a chat session was given and the bot pushes server side)' })
+  chatVariable?: 'set' | 'failed';
 }
 
 export class TokenOnlyDto {
