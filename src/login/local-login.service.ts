@@ -5,7 +5,7 @@
  * tells an attacker which accounts exist. Lockout is checked first and
  * counted on every failure.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { appError } from '../common/error-catalog.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { PasswordHasher } from '../users/password-hasher.js';
@@ -18,13 +18,17 @@ export interface AuthenticatedUser {
 }
 
 @Injectable()
-export class LocalLoginService {
+export class LocalLoginService implements OnModuleInit {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly lockout: LockoutService,
     private readonly audit: AuditLog,
   ) {}
+
+  onModuleInit(): void {
+    this.hasher.prepare();
+  }
 
   async authenticate(rawUsername: string, password: string, ip: string, bot: string): Promise<AuthenticatedUser> {
     const username = normalizeUsername(rawUsername);

@@ -6,7 +6,7 @@
  * spare core runs at a time, so a burst of logins cannot take every core
  * (or all 19 MiB × pool size of memory) away from it either.
  */
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
 import { hash, verify, type Algorithm, type Options } from '@node-rs/argon2';
 import { randomToken } from '../crypto/random.js';
@@ -25,13 +25,13 @@ export const PASSWORD_HASH_OPTIONS: Readonly<Options> = Object.freeze({
 const MAX_PARALLEL_HASHES = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 @Injectable()
-export class PasswordHasher implements OnModuleInit {
+export class PasswordHasher {
   private dummyHash?: Promise<string>;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
-  /** The dummy hash is made at start, so the first unknown-user login costs no more than any other. */
-  onModuleInit(): void {
+  /** Makes the dummy hash now (the login service calls it at start), so the first unknown-user login costs no more than any other. */
+  prepare(): void {
     this.dummyHash ??= this.hash(randomToken(16));
   }
 

@@ -120,7 +120,7 @@ describeWithChromium('login page in Chromium', () => {
     const page = await context.newPage();
     await page.goto(host.url('/embed.html'));
     await page.click('#iframe');
-    const frame = page.frames().find((f) => f.url().startsWith(`${t.url}/login`))!;
+    const frame = (await (await page.waitForSelector('iframe[title="Sign in"]')).contentFrame())!;
     await frame.waitForSelector('a[data-sso="corp"]');
     // Point the button at a password login in popup mode instead of the identity provider: the popup's
     // opener is then the login iframe, exactly as after an SSO callback.
