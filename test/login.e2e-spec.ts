@@ -280,6 +280,30 @@ describe('POST /login', () => {
   });
 });
 
+describe('embed.js and its CORS', () => {
+  it('serves embed.js as a script any site may load', async () => {
+    const response = await request(t.url).get('/embed.js');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(response.text).toContain('chatwarden');
+    expect(response.text).not.toMatch(/\bimport\b|require\(/);
+  });
+
+  it('answers the refresh and logout preflights for a bot origin only', async () => {
+    for (const path of ['/v1/tokens/refresh', '/logout']) {
+      const allowed = await request(t.url).options(path).set({ origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe(SHOP);
+      expect(allowed.headers['access-control-allow-headers']).toBe('content-type');
+      expect(allowed.headers['access-control-allow-credentials']).toBeUndefined();
+      const refused = await request(t.url).options(path).set({ origin: 'https://evil.example.net', 'access-control-request-method': 'POST' });
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    const verifyRoute = await request(t.url).options('/v1/verify/token').set({ origin: SHOP, 'access-control-request-method': 'POST' });
+    expect(verifyRoute.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
 describe('lockout', () => {
   it('locks an account after the configured failures, from any IP, and says when to retry', async () => {
     const users = cliUsers(t.config);
