@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { AppError } from '../common/app-error.js';
+import { Store } from '../store/store.js';
 import { KeysDir } from './keys-dir.js';
 import { KEY_RELOAD_INTERVAL_MS, newKeyRecord } from './token-key-ring.service.js';
 import { keyStatuses, prunableKids, TOKEN_KEYS_FILE, type TokenKeyRecord, type TokenKeysFile, type TokenKeyStatus } from './token-key-lifecycle.js';
@@ -10,12 +11,21 @@ import { keyStatuses, prunableKids, TOKEN_KEYS_FILE, type TokenKeyRecord, type T
 export const MIN_ACTIVATION_DELAY_SECONDS = Math.ceil((KEY_RELOAD_INTERVAL_MS * 2.5) / 1000);
 export const DEFAULT_ACTIVATION_DELAY_SECONDS = 60;
 
+/** Store pub/sub channel on which a key change is announced to every instance. */
+export const KEYS_CHANGED_CHANNEL = 'keys-changed';
+
 @Injectable()
 export class TokenKeyAdmin {
   constructor(
     private readonly keysDir: KeysDir,
     private readonly config: AppConfig,
+    private readonly store: Store,
   ) {}
+
+  /** Best effort: instances also notice the file change by themselves within the reload interval. */
+  private async announce(): Promise<void> {
+    await this.store.publish(KEYS_CHANGED_CHANNEL, String(Date.now())).catch(() => undefined);
+  }
 
   list(now = Date.now()): TokenKeyStatus[] {
     return keyStatuses(this.read().keys, now);
@@ -34,6 +44,7 @@ export class TokenKeyAdmin {
       record = newKeyRecord(now, activateInSeconds, file.keys);
       return { keys: [...file.keys, record] };
     });
+    await this.announce();
     return this.list(now.getTime()).find((s) => s.kid === record.kid)!;
   }
 
@@ -47,6 +58,7 @@ export class TokenKeyAdmin {
       }
       return { keys: file.keys.map((k) => (k.kid === kid && !k.retiredAt ? { ...k, retiredAt: now.toISOString() } : k)) };
     });
+    await this.announce();
     return this.list(now.getTime()).find((s) => s.kid === kid)!;
   }
 
@@ -57,6 +69,7 @@ export class TokenKeyAdmin {
       removed = prunableKids(file.keys, now.getTime(), this.config.tokens.ttlSeconds);
       return { keys: file.keys.filter((k) => !removed.includes(k.kid)) };
     });
+    await this.announce();
     return removed;
   }
 
