@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { TokenKeyRing } from '../keys/token-key-ring.service.js';
@@ -23,7 +24,18 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'The store answers and an active token key is loaded (for load balancers); 503 otherwise' })
-  ready() {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+    try {
+      return await this.check();
+    } catch (error) {
+      // Terminus reports "not ready" as an exception; the load balancer wants the details with the 503.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse();
+    }
+  }
+
+  private check() {
     return this.health.check([
       async () => {
         const indicator = this.indicators.check('store');

@@ -104,6 +104,15 @@ export class RedisServerProcess {
     }
   }
 
+  /** SIGSTOP: the server keeps its connections but answers nothing (a hung host or a partition). */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** SIGKILL, like a crash: no goodbye to connected clients. */
   async kill(): Promise<void> {
     const child = this.child;
