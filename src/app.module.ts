@@ -10,6 +10,7 @@ import { CoreModule } from './core.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoginModule } from './login/login.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { SsoModule } from './sso/sso.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 
@@ -20,6 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config, logger),
+        MetricsModule,
         ClientsModule,
         TokensModule,
         HealthModule,

@@ -3,11 +3,12 @@
  * "Tokens and keys" and the verify error codes live here; controllers and the
  * CLI only translate.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { decryptToken, encryptClaims, TokenCipherError } from '../crypto/token-cipher.js';
 import { randomToken } from '../crypto/random.js';
 import { TokenKeyRing } from '../keys/token-key-ring.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { ChatVariablePort, type ChatVariableOutcome } from './chat-variable.port.js';
 import { SessionService, type AuthMethod, type SessionRecord } from '../sessions/session.service.js';
@@ -74,6 +75,7 @@ export class TokenService {
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
     private readonly chatVariables: ChatVariablePort,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.cache = new VerifiedTokenCache(config.tokens.verifyCacheSize);
   }
@@ -146,6 +148,7 @@ export class TokenService {
     if (!session || session.sub !== claims.sub || session.bot !== claims.aud) throw tokenError('session_revoked');
 
     if (!required.every((p) => claims.perms.includes(p))) throw tokenError('permission_denied');
+    this.metrics?.tokenDecrypted(kid);
     return {
       valid: true,
       subject: claims.sub,

@@ -7,11 +7,12 @@
  * is ApiClientService.authorize, the rules are TokenService.verify, and errors
  * take the same shape as everywhere else (describeError).
  */
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
 import { describeError, errorHeaders } from '../common/error.filter.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { TokenService } from './token.service.js';
 import { VERIFIED_TOKEN_RESPONSE, VERIFY_TOKEN_REQUEST, type VerifyTokenRequest } from './verify-token.schema.js';
 
@@ -23,6 +24,7 @@ export class VerifyTokenRoute implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly clients: ApiClientService,
     private readonly tokens: TokenService,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -41,11 +43,14 @@ export class VerifyTokenRoute implements OnModuleInit {
   private async handle(request: FastifyRequest<{ Body: VerifyTokenRequest }>, reply: FastifyReply): Promise<void> {
     this.clients.authorize(request.headers.authorization, 'verify');
     // The response schema's serializer emits only the documented fields (not `kid`).
-    await reply.send(await this.tokens.verify(request.body.token, request.body));
+    const verified = await this.tokens.verify(request.body.token, request.body);
+    this.metrics?.verifyOutcome('valid', reply.elapsedTime / 1000);
+    await reply.send(verified);
   }
 
   private fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const { status, body } = describeError(error, String(request.id));
+    this.metrics?.verifyOutcome(body.error, reply.elapsedTime / 1000);
     void reply.code(status).headers(errorHeaders(request)).send({ ...body, valid: false });
   }
 }

@@ -1,0 +1,22 @@
+/**
+ * Request latency for every route except the ones that time themselves (the
+ * verify hot path). Installed as an `onRoute` hook so each route gets its own
+ * `onResponse` hook: a global hook would run on the hot path too, and the
+ * route pattern is known once, at registration, rather than per request.
+ * Routes registered before the hook is installed are not measured.
+ */
+import type { FastifyInstance, onResponseHookHandler } from 'fastify';
+import type { MetricsService } from './metrics.service.js';
+
+export function installHttpMetrics(fastify: FastifyInstance, metrics: MetricsService, except: readonly string[]): void {
+  fastify.addHook('onRoute', (route) => {
+    if (except.includes(route.url)) return;
+    const pattern = route.url;
+    const observe: onResponseHookHandler = (request, reply, done) => {
+      metrics.httpRequest(request.method, pattern, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+    const existing = route.onResponse;
+    route.onResponse = existing === undefined ? [observe] : [...(Array.isArray(existing) ? existing : [existing]), observe];
+  });
+}
