@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from './config/app-config.js';
 import type { ChatwardenConfig } from './config/config.schema.js';
 import { KeysDir } from './keys/keys-dir.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { AuditLog } from './observability/audit-log.js';
 import { Store } from './store/store.js';
 import { createStore } from './store/store.factory.js';
@@ -28,10 +29,14 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: KeysDir, useFactory: () => new KeysDir(config.keysDir) },
         {
           provide: Store,
-          useFactory: () =>
+          useFactory: (metrics?: MetricsService) =>
             createStore(config.store, {
-              onError: (error: Error) => logger.warn({ err: { message: error.message } }, 'store connection problem'),
+              onError: (error: Error) => {
+                metrics?.storeError();
+                logger.warn({ err: { message: error.message } }, 'store connection problem');
+              },
             }),
+          inject: [{ token: MetricsService, optional: true }],
         },
         { provide: AuditLog, useFactory: () => new AuditLog(logger.child({ audit: true })) },
       ],

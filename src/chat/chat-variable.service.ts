@@ -5,10 +5,11 @@
  * session token or the vendor credentials — and reported as `failed` so the
  * login still succeeds in the browser.
  */
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config.js';
 import { ROOT_LOGGER } from '../core.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { RevocationService } from '../sessions/revocation.service.js';
 import type { SessionRecord } from '../sessions/session.service.js';
 import { ChatVariablePort, type ChatVariableOutcome } from '../tokens/chat-variable.port.js';
@@ -23,6 +24,7 @@ export class ChatVariableService extends ChatVariablePort implements OnModuleIni
     private readonly config: AppConfig,
     private readonly revocation: RevocationService,
     @Inject(ROOT_LOGGER) logger: Logger,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     super();
     this.logger = logger.child({ component: 'chat-variable' });
@@ -38,6 +40,7 @@ export class ChatVariableService extends ChatVariablePort implements OnModuleIni
     if (!chat || !session.chatSession) return undefined;
     try {
       await this.chatApi.setVariable({ chat, sessionToken: session.chatSession, value: token });
+      this.metrics?.chatPush('push', chat.vendor, 'ok');
       return 'set';
     } catch (error) {
       this.logFailure('push', session, chat, error);
@@ -50,6 +53,7 @@ export class ChatVariableService extends ChatVariablePort implements OnModuleIni
     if (!chat || !session.chatSession) return;
     try {
       await this.chatApi.clearVariable({ chat, sessionToken: session.chatSession });
+      this.metrics?.chatPush('clear', chat.vendor, 'ok');
     } catch (error) {
       this.logFailure('clear', session, chat, error);
     }
@@ -61,6 +65,7 @@ export class ChatVariableService extends ChatVariablePort implements OnModuleIni
 
   private logFailure(operation: 'push' | 'clear', session: SessionRecord, chat: ChatConfig, error: unknown): void {
     const code = error instanceof ChatApiError ? error.code : 'chat_api_error';
+    this.metrics?.chatPush(operation, chat.vendor, code);
     this.logger.warn({ operation, bot: session.bot, vendor: chat.vendor, variable: chat.variable, code }, `chat variable ${operation} failed`);
   }
 }

@@ -5,8 +5,9 @@
  * tells an attacker which accounts exist. Lockout is checked first and
  * counted on every failure.
  */
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { appError } from '../common/error-catalog.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { normalizeUsername, UsersService } from '../users/users.service.js';
@@ -24,6 +25,7 @@ export class LocalLoginService implements OnModuleInit {
     private readonly hasher: PasswordHasher,
     private readonly lockout: LockoutService,
     private readonly audit: AuditLog,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -39,6 +41,7 @@ export class LocalLoginService implements OnModuleInit {
       // The username itself is not logged: people type their password into it by mistake.
       const reason = !user ? 'unknown_user' : !matches ? 'wrong_password' : 'disabled';
       this.audit.record('login.failure', { method: 'pwd', account: accountId(username), reason, ip: clientId(ip), bot });
+      this.metrics?.loginFailure(reason);
       await this.lockout.recordFailure(username, ip);
       throw appError('login_failed');
     }

@@ -7,11 +7,12 @@
  * reveals nothing about which accounts exist. The client IP is Fastify's
  * `request.ip`: X-Forwarded-For counts only from `trustProxy` hops.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
 import { appError } from '../common/error-catalog.js';
 import { AppConfig } from '../config/app-config.js';
 import { sha256Hex } from '../crypto/hash.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { Store } from '../store/store.js';
 
@@ -26,6 +27,7 @@ export class LockoutService {
     private readonly store: Store,
     private readonly config: AppConfig,
     private readonly audit: AuditLog,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /** Throws 429 `login_locked` (with `retryAfterSeconds`) while the account or the IP is banned. */
@@ -35,7 +37,10 @@ export class LockoutService {
       this.store.ttl(banKey('ip', clientId(ip))),
     ]);
     const retryAfter = Math.max(account ?? 0, client ?? 0);
-    if (retryAfter > 0) throw lockedOut(retryAfter);
+    if (retryAfter > 0) {
+      this.metrics?.loginFailure('locked');
+      throw lockedOut(retryAfter);
+    }
   }
 
   /** Counts one failure; throws `login_locked` when this failure reached a limit. */
@@ -66,6 +71,7 @@ export class LockoutService {
     // The counter starts again from zero once the ban is over.
     await this.store.delete(counterKey(scope, id));
     if (created) this.audit.record('login.lockout', { scope, ...fields, banSeconds });
+    if (created) this.metrics?.lockout(scope);
     return true;
   }
 }

@@ -5,9 +5,10 @@
  * `{type: "chatwarden:token", token, expiresAt}` to the validated origin only.
  * The token travels in the page body, never in a URL, a log line or a Referer.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
 import { ERROR_CATALOG } from '../common/error-catalog.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { TokenService } from '../tokens/token.service.js';
@@ -35,6 +36,7 @@ export class LoginCompletionService {
     private readonly bots: BotOriginService,
     private readonly tokens: TokenService,
     private readonly audit: AuditLog,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /**
@@ -62,6 +64,7 @@ export class LoginCompletionService {
         ...(chatConfigured && login.conversation !== undefined && { chatSession: login.conversation }),
       });
       this.audit.record('login.success', { amr: login.amr, subject: login.subject, bot: bot.id, sessionId: issued.sessionId, mode: login.mode });
+      this.metrics?.login(login.amr);
       return renderSuccessPage({ bot, mode: login.mode, subject: login.subject, token: issued.token, expiresAt: issued.expiresAt });
     } catch (error) {
       return this.failure(error, login, bot);

@@ -150,6 +150,8 @@ export class MetricsService implements OnModuleDestroy {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Series that exist from the start make rate() and alerts work before the first event.
+    for (const result of ['valid', 'refused', 'failed']) this.verifyDuration.zero({ result });
     for (const code of [...VERIFY_CODES, OTHER]) this.bindVerifyOutcome(code);
     this.storeErrors.inc(0);
   }
@@ -238,7 +240,6 @@ export class MetricsService implements OnModuleDestroy {
     const result = status < 400 ? 'valid' : status < 500 ? 'refused' : 'failed';
     const bound: BoundVerifyOutcome = { count: this.verifyTotal.labels(code), latency: this.verifyDuration.labels(result) };
     this.verifyTotal.labels(code).inc(0);
-    this.verifyDuration.zero({ result });
     this.verifyOutcomes.set(code, bound);
     return bound;
   }

@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { Store } from '../store/store.js';
 import { isIpAllowed } from './ip-allow-list.js';
 import type { SignedRequest, VerificationOutcome } from './signature-verifier.js';
@@ -77,11 +78,18 @@ export class SignatureService {
     @Inject(WebhookSecretSource) private readonly secretSource: WebhookSecretSource,
     @Inject(Store) private readonly store: Store,
     @Optional() @Inject(SIGNATURE_CLOCK) clock?: Clock,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.clock = clock ?? (() => new Date());
   }
 
-  async verify(
+  /** Runs the checks above; their outcome (by scheme and reason) and latency go to the metrics. */
+  verify(botId: string, webhook: WebhookConfigDto, request: SignedRequest, clientIp?: string): Promise<SignatureVerification> {
+    const check = () => this.check(botId, webhook, request, clientIp);
+    return this.metrics ? this.metrics.observeSignature(webhook?.scheme, check) : check();
+  }
+
+  private async check(
     botId: string,
     webhook: WebhookConfigDto,
     request: SignedRequest,
