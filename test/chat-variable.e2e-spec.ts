@@ -42,7 +42,9 @@ describe('server-side push of the token into the Inbenta chat variable', () => {
     expect(page.status).toBe(200);
     const done = await request(t.url).post('/login').type('form').send({ formToken: formToken(page.text), username: 'alice', password: PASSWORD });
     expect(done.status).toBe(200);
-    const { token } = resultData(done.text);
+    const result = resultData(done.text) as ReturnType<typeof resultData> & { chatVariable?: string };
+    const { token } = result;
+    expect(result.chatVariable).toBe('set');
     expect(variableOf('conv-session-1')).toBe(token);
     const push = fake.requestsTo('variables').at(-1)!;
     expect(push.headers['x-inbenta-session']).toBe('Bearer conv-session-1');

@@ -181,9 +181,9 @@ export function embedScript(fallbackOrigin: string): void {
       const onMessage = (event: MessageEvent) => {
         // Only this service's origin, and only the window this login opened, may hand over a token.
         if (event.origin !== base || target === null || event.source !== target) return;
-        const data = event.data as { type?: unknown; token?: unknown; expiresAt?: unknown } | null;
+        const data = event.data as { type?: unknown; token?: unknown; expiresAt?: unknown; chatVariable?: unknown } | null;
         if (!data || data.type !== 'chatwarden:token' || typeof data.token !== 'string' || typeof data.expiresAt !== 'string') return;
-        const token = { token: data.token, expiresAt: data.expiresAt };
+        const token = { token: data.token, expiresAt: data.expiresAt, ...(data.chatVariable === 'set' || data.chatVariable === 'failed' ? { chatVariable: data.chatVariable } : {}) };
         accept(token);
         finish(null, token);
       };

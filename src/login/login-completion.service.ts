@@ -65,7 +65,14 @@ export class LoginCompletionService {
       });
       this.audit.record('login.success', { amr: login.amr, subject: login.subject, bot: bot.id, sessionId: issued.sessionId, mode: login.mode });
       this.metrics?.login(login.amr);
-      return renderSuccessPage({ bot, mode: login.mode, subject: login.subject, token: issued.token, expiresAt: issued.expiresAt });
+      return renderSuccessPage({
+        bot,
+        mode: login.mode,
+        subject: login.subject,
+        token: issued.token,
+        expiresAt: issued.expiresAt,
+        ...(issued.chatVariable !== undefined && { chatVariable: issued.chatVariable }),
+      });
     } catch (error) {
       return this.failure(error, login, bot);
     }

@@ -49,6 +49,8 @@ export interface SuccessPageInput {
   subject: string;
   token: string;
   expiresAt: string;
+  /** Outcome of the server-side push into the chat variable, when the bot has one. */
+  chatVariable?: 'set' | 'failed';
 }
 
 /** Data read by /assets/complete.js; the one place a token appears, never in a URL. */
@@ -58,6 +60,7 @@ export interface CompletionData {
   expiresAt: string;
   origin: string;
   mode: LoginMode;
+  chatVariable?: 'set' | 'failed';
 }
 
 export function renderLoginPage(input: LoginPageInput): BrowserPage {
@@ -109,6 +112,7 @@ export function renderSuccessPage(input: SuccessPageInput): BrowserPage {
     expiresAt: input.expiresAt,
     origin: input.bot.origin,
     mode: input.mode,
+    ...(input.chatVariable !== undefined && { chatVariable: input.chatVariable }),
   };
   const body = `<h1>You're signed in</h1>
 <p class="status" id="status" role="status">Signed in as <strong>${escapeHtml(input.subject)}</strong>. Returning you to the chat…</p>
