@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { ChatwardenConfig } from './config/config.schema.js';
 import { PinoNestLogger } from './observability/pino-nest-logger.js';
+import { installRequestContext } from './observability/request-context.js';
 import { trustProxyFunction } from './common/trust-proxy.js';
 import { errorResponsesFor } from './common/api-docs.js';
 import { VERIFY_TOKEN_PATH, verifyTokenOpenApiPath } from './tokens/verify-token.route.js';
@@ -41,6 +42,7 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
     // dropped; OpenAPI's `example` annotates the schemas that the docs show.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, keywords: ['example'] } },
   });
+  installRequestContext(adapter.getInstance(), [VERIFY_TOKEN_PATH]);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger),
     // Throw instead of exiting, so main.ts reports the reason and tests see it.

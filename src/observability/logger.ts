@@ -3,7 +3,8 @@
  * of defence: code never logs tokens, secrets or passwords on purpose, and
  * these paths catch the ones that would slip in through request objects.
  */
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import { requestLogFields } from './request-context.js';
 
 export const REDACTED_PATHS = [
   'token',
@@ -16,8 +17,22 @@ export const REDACTED_PATHS = [
   '*.apiKey',
   'key',
   '*.key',
+  'clientSecret',
+  '*.clientSecret',
+  'accessToken',
+  '*.accessToken',
+  'sessionToken',
+  '*.sessionToken',
+  'chatSession',
+  '*.chatSession',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
   'req.headers.authorization',
   'req.headers.cookie',
+  '*.headers.authorization',
+  '*.headers.cookie',
   'req.headers["x-inbenta-key"]',
   'req.headers["x-inbenta-session"]',
   'res.headers["set-cookie"]',
@@ -25,13 +40,17 @@ export const REDACTED_PATHS = [
 
 /** The CLI logs (audit lines included) to stderr so stdout stays the command's output. */
 export function createRootLogger(level = process.env.CHATWARDEN_LOG_LEVEL ?? 'info', fd: 1 | 2 = 1): Logger {
-  return pino(
-    {
+  return pino(rootLoggerOptions(level), pino.destination({ fd, sync: fd === 2 }));
+}
+
+/** Options of the root logger; tests that capture the log build theirs from these. */
+export function rootLoggerOptions(level: string): LoggerOptions {
+  return {
     level,
     base: { service: 'chatwarden' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    },
-    pino.destination({ fd, sync: fd === 2 }),
-  );
+    // The request id of the request being handled, on every line (request-context.ts).
+    mixin: requestLogFields,
+  };
 }

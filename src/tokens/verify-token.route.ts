@@ -7,7 +7,7 @@
  * is ApiClientService.authorize, the rules are TokenService.verify, and errors
  * take the same shape as everywhere else (describeError).
  */
-import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
@@ -20,6 +20,8 @@ export const VERIFY_TOKEN_PATH = '/v1/verify/token';
 
 @Injectable()
 export class VerifyTokenRoute implements OnModuleInit {
+  private readonly logger = new Logger('VerifyTokenRoute');
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly clients: ApiClientService,
@@ -51,6 +53,8 @@ export class VerifyTokenRoute implements OnModuleInit {
   private fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const { status, body } = describeError(error, String(request.id));
     this.metrics?.verifyOutcome(body.error, reply.elapsedTime / 1000);
+    // This route has no request context (hot path), so the id goes into the line itself, as ErrorFilter does.
+    if (body.error === 'internal_error') this.logger.error(`request ${request.id} failed: ${error instanceof Error ? error.stack : String(error)}`);
     void reply.code(status).headers(errorHeaders(request)).send({ ...body, valid: false });
   }
 }

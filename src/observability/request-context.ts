@@ -1,0 +1,38 @@
+/**
+ * The request id on every log line written while a request is handled, from
+ * any logger (services, audit trail, Nest's own) without passing a child
+ * logger through every call: the request's id lives in an AsyncLocalStorage
+ * and the root logger's `mixin` adds it to each line.
+ *
+ * The context is entered in a per-route `preHandler` hook: after the body is
+ * parsed (stream events would otherwise run outside it) and before guards,
+ * pipes and handlers. Routes in `except` (the verify hot path, which logs
+ * nothing on success and puts the id in its error bodies) skip the hook.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+
+interface RequestLogFields {
+  requestId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestLogFields>();
+
+/**
+ * pino `mixin`: `{ requestId }` inside a request, nothing outside one. A new
+ * object every time: pino's default merge strategy assigns the line's fields
+ * onto the returned object.
+ */
+export function requestLogFields(): object {
+  const fields = storage.getStore();
+  return fields ? { requestId: fields.requestId } : {};
+}
+
+export function installRequestContext(fastify: FastifyInstance, except: readonly string[]): void {
+  const enter: preHandlerHookHandler = (request, _reply, done) => storage.run({ requestId: String(request.id) }, done);
+  fastify.addHook('onRoute', (route) => {
+    if (except.includes(route.url)) return;
+    const existing = route.preHandler;
+    route.preHandler = existing === undefined ? [enter] : [enter, ...(Array.isArray(existing) ? existing : [existing])];
+  });
+}
