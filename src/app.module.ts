@@ -11,8 +11,10 @@ import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoginModule } from './login/login.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { SignaturesModule } from './signatures/signatures.module.js';
 import { SsoModule } from './sso/sso.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -27,6 +29,8 @@ export class AppModule {
         HealthModule,
         LoginModule,
         SsoModule,
+        SignaturesModule,
+        WebhooksModule,
         ...(config.devMode ? [DemoModule] : []),
       ],
       providers: [

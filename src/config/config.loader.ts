@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { BotConfig, ChatwardenConfig, SsoProviderConfig } from './config.schema.js';
 import { devModeConfig } from './dev-mode.js';
 import { validateChatConfig } from '../chat/chat-config.dto.js';
+import { validateWebhookConfig } from '../signatures/webhook-config.dto.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], source: string) {
@@ -76,6 +77,11 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
     const chat = validateChatConfig(bot.chat, `bots.${id}.chat`);
     problems.push(...chat.problems);
     bot.chat = chat.config as unknown as Record<string, unknown>;
+  }
+  for (const [id, bot] of Object.entries(config.bots)) {
+    // A non-mapping `webhook` is already reported by BotConfig.
+    if (!isPlainObject(bot.webhook)) continue;
+    problems.push(...validateWebhookConfig(bot.webhook).problems.map((problem) => `bots.${id}.webhook.${problem}`));
   }
   config.sso = validateRecord(SsoProviderConfig, raw.sso, 'sso', problems);
   config.devMode = !existsSync(path) && !production;

@@ -22,6 +22,7 @@ export type AuditEvent =
   | 'secret.add'
   | 'secret.retire'
   | 'user.change'
+  | 'signature.verify'
   | 'webhook.verify';
 
 @Injectable()

@@ -1,58 +1,68 @@
 /**
  * Typed failures of webhook signature verification. Each one is an AppError
- * whose code is part of the HTTP contract (SPEC.md, `/v1/verify/signature`).
+ * whose code is part of the HTTP contract (SPEC.md, `/v1/verify/signature`);
+ * status and message come from the error catalog, so the OpenAPI examples,
+ * the HTTP answers and the vendor replies shown in the chat say the same.
  * Messages are safe to show anyone: they never carry a secret, a signature or
  * a token. `detail` says, for operators and logs only, which check failed; it
  * is written by this module and never includes request or secret material.
  */
 import { AppError } from '../common/app-error.js';
+import { ERROR_CATALOG, type ErrorCode } from '../common/error-catalog.js';
 
-export class SignatureMissingError extends AppError {
-  constructor(readonly detail: string) {
-    super('signature_missing', 'The request does not carry the signature or credentials this webhook requires.', 401);
+export abstract class SignatureError extends AppError {
+  constructor(code: ErrorCode, readonly detail: string) {
+    const [status, message] = ERROR_CATALOG[code];
+    super(code, message, status);
+  }
+}
+
+export class SignatureMissingError extends SignatureError {
+  constructor(detail: string) {
+    super('signature_missing', detail);
     this.name = 'SignatureMissingError';
   }
 }
 
-export class SignatureInvalidError extends AppError {
-  constructor(readonly detail: string) {
-    super('signature_invalid', 'The request signature or credentials do not match.', 401);
+export class SignatureInvalidError extends SignatureError {
+  constructor(detail: string) {
+    super('signature_invalid', detail);
     this.name = 'SignatureInvalidError';
   }
 }
 
-export class TimestampInvalidError extends AppError {
-  constructor(readonly detail: string) {
-    super('timestamp_invalid', 'The request timestamp is missing, unreadable or outside the allowed window.', 401);
+export class TimestampInvalidError extends SignatureError {
+  constructor(detail: string) {
+    super('timestamp_invalid', detail);
     this.name = 'TimestampInvalidError';
   }
 }
 
-export class ReplayedError extends AppError {
-  constructor(readonly detail: string) {
-    super('replayed', 'This request has already been received.', 401);
+export class ReplayedError extends SignatureError {
+  constructor(detail: string) {
+    super('replayed', detail);
     this.name = 'ReplayedError';
   }
 }
 
 /** The caller sent something that cannot be a webhook request (no URL where one is needed, not bytes, …). */
-export class WebhookRequestInvalidError extends AppError {
-  constructor(readonly detail: string) {
-    super('request_invalid', 'The webhook request is malformed.', 400);
+export class WebhookRequestInvalidError extends SignatureError {
+  constructor(detail: string) {
+    super('request_invalid', detail);
     this.name = 'WebhookRequestInvalidError';
   }
 }
 
-export class BodyTooLargeError extends AppError {
-  constructor(readonly detail: string) {
-    super('body_too_large', 'The webhook body is larger than allowed.', 413);
+export class BodyTooLargeError extends SignatureError {
+  constructor(detail: string) {
+    super('body_too_large', detail);
     this.name = 'BodyTooLargeError';
   }
 }
 
-export class IpNotAllowedError extends AppError {
-  constructor(readonly detail: string) {
-    super('ip_not_allowed', 'Requests from this address are not accepted for this bot.', 403);
+export class IpNotAllowedError extends SignatureError {
+  constructor(detail: string) {
+    super('ip_not_allowed', detail);
     this.name = 'IpNotAllowedError';
   }
 }
@@ -62,17 +72,17 @@ export class IpNotAllowedError extends AppError {
  * key that does not parse, an unknown scheme). A server-side problem, so 5xx
  * and a generic message; `detail` tells the operator what to fix.
  */
-export class WebhookMisconfiguredError extends AppError {
-  constructor(readonly detail: string) {
-    super('webhook_misconfigured', 'Webhook verification is not configured correctly for this bot.', 500);
+export class WebhookMisconfiguredError extends SignatureError {
+  constructor(detail: string) {
+    super('webhook_misconfigured', detail);
     this.name = 'WebhookMisconfiguredError';
   }
 }
 
 /** A remote key set (Bot Framework OpenID metadata / JWKS) could not be fetched: fail closed. */
-export class SignatureKeysUnavailableError extends AppError {
-  constructor(readonly detail: string) {
-    super('signature_keys_unavailable', 'The keys needed to check this request cannot be fetched right now.', 503);
+export class SignatureKeysUnavailableError extends SignatureError {
+  constructor(detail: string) {
+    super('signature_keys_unavailable', detail);
     this.name = 'SignatureKeysUnavailableError';
   }
 }

@@ -32,9 +32,11 @@ import {
 import { parseAllowEntry } from './ip-allow-list.js';
 import { parsePublicKey, type PublicKeyType } from './public-key.js';
 import { WEBHOOK_SCHEMES, type WebhookScheme } from './webhook-scheme.js';
+import { secretValueProblem } from './webhook-secret-format.js';
+import { isTokenField } from '../webhooks/token-extractor.js';
 
 /** RFC 9110 §5.6.2 `token`: what a header field name may contain. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const PLACEHOLDER = /\{([a-z]+)\}/g;
 const TEMPLATE_PLACEHOLDERS = new Set(['body', 'timestamp', 'id', 'method', 'url']);
 
@@ -111,6 +113,16 @@ class HeaderMapConstraint implements ValidatorConstraintInterface {
   }
 }
 
+@ValidatorConstraint({ name: 'tokenField' })
+class TokenFieldConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isTokenField(value);
+  }
+  defaultMessage(): string {
+    return 'tokenField must be a field name or a dotted JSON path such as attributes.user_token (letters, digits, _ $ -)';
+  }
+}
+
 @ValidatorConstraint({ name: 'schemeRequirements' })
 class SchemeRequirementsConstraint implements ValidatorConstraintInterface {
   validate(_value: unknown, args: ValidationArguments): boolean {
@@ -144,6 +156,14 @@ export class WebhookConfigDto {
   /** Source addresses accepted for this bot (any scheme). Empty or absent: any address. */
   @IsOptional() @IsArray() @Validate(AllowIpsConstraint)
   allowIps?: string[];
+
+  /**
+   * Where `/v1/verify/webhook` finds the user token in this bot's webhook
+   * bodies when the request does not say: a dotted JSON path
+   * (`attributes.user_token`) or a form field (Inbenta). Default `user_token`.
+   */
+  @IsOptional() @IsString() @Validate(TokenFieldConstraint)
+  tokenField?: string;
 
   // convokraft, freshchat
 
@@ -235,7 +255,7 @@ export class WebhookConfigDto {
 
 type OptionName = Exclude<
   keyof WebhookConfigDto,
-  'scheme' | 'secrets' | 'toleranceSeconds' | 'maxBodyBytes' | 'replay' | 'allowIps'
+  'scheme' | 'secrets' | 'toleranceSeconds' | 'maxBodyBytes' | 'replay' | 'allowIps' | 'tokenField'
 >;
 
 const SHARED_CREDENTIAL_SCHEMES: readonly WebhookScheme[] = ['chatbotcom', 'inbenta', 'ingenious'];
@@ -324,16 +344,11 @@ export function schemeProblems(config: WebhookConfigDto): string[] {
   if (scheme === 'hmac') problems.push(...hmacProblems(config));
   if (SHARED_CREDENTIAL_SCHEMES.includes(scheme)) problems.push(...sharedCredentialProblems(config));
 
-  if (scheme === 'standard-webhooks') {
-    (config.secrets ?? []).forEach((secret, index) => {
-      const wellFormed =
-        /^(whsec_|whpk_)?[A-Za-z0-9+/]+={0,2}$/.test(secret) &&
-        (!secret.startsWith('whpk_') || Buffer.from(secret.slice(5), 'base64').length === 32);
-      if (!wellFormed) {
-        problems.push(`secrets[${index}] must be a whsec_… signing secret or a whpk_… Ed25519 public key (32 bytes, base64)`);
-      }
-    });
-  }
+  (config.secrets ?? []).forEach((secret, index) => {
+    // Empty and non-text entries are already reported by the field's own validators.
+    const problem = typeof secret === 'string' && secret !== '' ? secretValueProblem(scheme, secret) : undefined;
+    if (problem) problems.push(`secrets[${index}] ${problem}`);
+  });
   return problems;
 }
 

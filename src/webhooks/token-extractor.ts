@@ -11,15 +11,24 @@
  * simply not there is `undefined`, for the caller to report `token_missing`.
  */
 import { AppError } from '../common/app-error.js';
+import { appError, ERROR_CATALOG } from '../common/error-catalog.js';
 
 const MAX_PATH_SEGMENTS = 16;
 const FIELD_PATH = /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/;
 
+/** Where the token is looked for when neither the request nor the bot's `webhook.tokenField` says. */
+export const DEFAULT_TOKEN_FIELD = 'user_token';
+
 export class WebhookBodyError extends AppError {
   constructor(readonly detail: string) {
-    super('body_malformed', 'The webhook body could not be read.', 400);
+    super('body_malformed', ERROR_CATALOG.body_malformed[1], ERROR_CATALOG.body_malformed[0]);
     this.name = 'WebhookBodyError';
   }
+}
+
+/** True when `field` is a dotted path or form field name that extractToken accepts. */
+export function isTokenField(field: string): boolean {
+  return FIELD_PATH.test(field) && field.split('.').length <= MAX_PATH_SEGMENTS;
 }
 
 export type BodyFormat = 'json' | 'form';
@@ -72,9 +81,7 @@ function fromForm(text: string, field: string): string | undefined {
  * or not a string.
  */
 export function extractToken(body: Buffer, contentType: string | undefined, tokenField: string): string | undefined {
-  if (!FIELD_PATH.test(tokenField) || tokenField.split('.').length > MAX_PATH_SEGMENTS) {
-    throw new AppError('token_field_invalid', 'The token field name is not valid.', 400);
-  }
+  if (!isTokenField(tokenField)) throw appError('token_field_invalid');
   const text = decodeUtf8(body);
   const value = bodyFormat(contentType, body) === 'form' ? fromForm(text, tokenField) : fromJson(text, tokenField.split('.'));
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

@@ -10,6 +10,10 @@ import type { ReplyMessage, VendorReply, VendorReplyBuilder } from './vendor-rep
 
 export type VendorReplyRegistry = ReadonlyMap<string, VendorReplyBuilder>;
 
+/** The vendors whose reply format is known: the values `/v1/verify/webhook` accepts as `reply`. */
+export const REPLY_VENDORS = ['inbenta', 'chatbotcom', 'convokraft'] as const;
+export type ReplyVendor = (typeof REPLY_VENDORS)[number];
+
 export const VENDOR_REPLIES = Symbol('VENDOR_REPLIES');
 
 export function createVendorReplyRegistry(

@@ -1,0 +1,73 @@
+/**
+ * The HTTP-facing side of signature verification, shared by
+ * `/v1/verify/signature` and `/v1/verify/webhook`: finds the bot's webhook
+ * settings, rebuilds the received request from what the handler forwarded,
+ * works out the vendor's address when the bot has an `allowIps` list, and
+ * runs SignatureService. Refusals on `/v1/verify/signature` are audit lines
+ * (`signature.verify`) with the operator-only detail of which check failed;
+ * `/v1/verify/webhook` writes its own line for the whole decision.
+ */
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error.js';
+import { appError } from '../common/error-catalog.js';
+import { trustProxyFunction } from '../common/trust-proxy.js';
+import { AppConfig } from '../config/app-config.js';
+import { AuditLog } from '../observability/audit-log.js';
+import { StoreUnavailableError } from '../store/store.js';
+import { SignatureService, type SignatureVerification } from './signature.service.js';
+import { SignatureError } from './signature-errors.js';
+import type { SignedRequest } from './signature-verifier.js';
+import { toSignedRequest, type SignatureInput } from './signature-input.js';
+import { vendorAddress } from './vendor-address.js';
+import type { WebhookConfigDto } from './webhook-config.dto.js';
+import { WebhookConfigsService } from './webhook-configs.service.js';
+
+export interface SignatureCheck {
+  verification: SignatureVerification;
+  /** The request as verified: its body is the exact bytes the signature covers. */
+  request: SignedRequest;
+  webhook: WebhookConfigDto;
+}
+
+/** Fields of an audit line that describe a failure: its code, and which check failed when the error says. */
+export function failureFields(error: unknown): { outcome: string; detail?: string } {
+  const outcome = error instanceof AppError ? error.code : error instanceof StoreUnavailableError ? 'store_unavailable' : 'internal_error';
+  return error instanceof SignatureError ? { outcome, detail: error.detail } : { outcome };
+}
+
+@Injectable()
+export class SignatureCheckService {
+  private readonly trusted: (address: string, hop: number) => boolean;
+
+  constructor(
+    private readonly configs: WebhookConfigsService,
+    private readonly signatures: SignatureService,
+    private readonly audit: AuditLog,
+    config: AppConfig,
+  ) {
+    this.trusted = trustProxyFunction(config.trustProxy);
+  }
+
+  /** Verifies the forwarded request; throws the typed error of the first failed check. */
+  async check(input: SignatureInput): Promise<SignatureCheck> {
+    const webhook = this.configs.forBot(input.bot);
+    const request = toSignedRequest(input);
+    let clientIp: string | undefined;
+    if (webhook.allowIps && webhook.allowIps.length > 0) {
+      if (input.clientIp === undefined) throw appError('client_ip_required');
+      clientIp = vendorAddress(input.clientIp, request.headers, this.trusted);
+    }
+    const verification = await this.signatures.verify(input.bot, webhook, request, clientIp);
+    return { verification, request, webhook };
+  }
+
+  /** `/v1/verify/signature`: the verification, with refusals written to the audit trail. */
+  async verify(input: SignatureInput): Promise<SignatureVerification> {
+    try {
+      return (await this.check(input)).verification;
+    } catch (error) {
+      this.audit.record('signature.verify', { bot: input.bot, ...failureFields(error) });
+      throw error;
+    }
+  }
+}
