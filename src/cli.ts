@@ -25,6 +25,8 @@ function takeGlobalFlags(argv: string[]): { configPath?: string } {
       argv.splice(i--, 1);
     }
   }
+  // The audit line names the command, never its arguments (a token, a user name).
+  CLI_FLAGS.command = argv.slice(2).filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
   return { configPath };
 }
 

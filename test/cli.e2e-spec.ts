@@ -58,6 +58,7 @@ describeWithRedis('chatwarden CLI', () => {
     expect(added.stdout.split(key)).toHaveLength(2);
     expect(added.stderr).not.toContain(key);
     expect(added.stderr).toContain('"event":"client.add"');
+    expect(added.stderr).toMatch(/"event":"cli.command".*"command":"clients add".*"outcome":"ok"/);
 
     const listed = await cli('clients', 'list');
     expect(listed.code).toBe(0);
@@ -78,6 +79,7 @@ describeWithRedis('chatwarden CLI', () => {
     expect(scopes.stderr).toMatch(/scopes are a comma-separated list of verify, issue, revoke/);
     const missing = await cli('clients', 'revoke', 'nope');
     expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/"event":"cli.command".*"command":"clients revoke".*"outcome":"failed"/);
     const json = await cli('clients', 'revoke', 'nope', '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ error: 'client_not_found' });
     const unknown = await cli('keys', 'explode');

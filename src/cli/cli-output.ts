@@ -5,12 +5,19 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
 import { ConfigError } from '../config/config.loader.js';
+import { AuditLog } from '../observability/audit-log.js';
 import { StoreUnavailableError } from '../store/store.js';
 
-export const CLI_FLAGS = { json: false };
+export const CLI_FLAGS = {
+  json: false,
+  /** `group command` as typed (never its arguments, which may be tokens or secrets); set by cli.ts. */
+  command: '',
+};
 
 @Injectable()
 export class CliOutput {
+  constructor(private readonly audit: AuditLog) {}
+
   get json(): boolean {
     return CLI_FLAGS.json;
   }
@@ -41,13 +48,18 @@ export class CliOutput {
     process.exitCode = 1;
   }
 
-  /** Runs a command body, turning any failure into a message and exit status 1. */
+  /**
+   * Runs a command body, turning any failure into a message and exit status 1.
+   * Every run is one `cli.command` audit line with its outcome.
+   */
   async run(body: () => Promise<void> | void): Promise<void> {
     try {
       await body();
     } catch (error) {
       this.fail(error);
     }
+    const outcome = process.exitCode ? 'failed' : 'ok';
+    this.audit.record('cli.command', { command: CLI_FLAGS.command, outcome, actor: 'cli', user: process.env.USER ?? null });
   }
 }
 

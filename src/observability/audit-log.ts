@@ -22,6 +22,7 @@ export type AuditEvent =
   | 'secret.add'
   | 'secret.retire'
   | 'user.change'
+  | 'cli.command'
   | 'signature.verify'
   | 'webhook.verify';
 
