@@ -7,8 +7,10 @@
  *  - /frame.html?src=URL: frames URL directly and records every message, the
  *    raw postMessage contract without embed.js.
  * Both record everything they receive in `window.messages`.
+ * Also a front door (reverse proxy) for tests that need chatwarden's public
+ * URL before it listens.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface HostSite {
@@ -79,5 +81,40 @@ export async function startHostSite(hostname = 'localhost'): Promise<HostSite> {
     origin,
     url: (path: string) => `${origin}${path}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}
+
+export interface FrontDoor {
+  /** The address browsers use: chatwarden's publicUrl. */
+  url: string;
+  /** Where requests go (chatwarden's listening address), set once it listens. */
+  target: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A pass-through reverse proxy on a loopback port of its own, as in front of
+ * a real deployment. Its address is known before chatwarden starts, so it can
+ * be chatwarden's publicUrl (the SSO redirect URI is built from it, and the
+ * identity provider must register that URI before chatwarden listens).
+ */
+export async function startFrontDoor(): Promise<FrontDoor> {
+  const door = { target: '' } as FrontDoor;
+  const server: Server = createServer((request, response) => {
+    const upstream = forward(new URL(request.url ?? '/', door.target), { method: request.method, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.once('error', () => response.writeHead(502).end());
+    request.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(door, {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   });
 }
