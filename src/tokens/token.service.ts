@@ -109,9 +109,7 @@ export class TokenService {
 
   /** A fresh token for the same live session (the widget calls this before expiry). */
   async refresh(token: string): Promise<IssuedToken> {
-    const verified = await this.verify(token);
-    const record = await this.sessions.get(verified.sessionId);
-    if (!record) throw tokenError('session_revoked');
+    const { verified, session: record } = await this.check(token, {});
     const issued = await this.mint(verified.sessionId, record);
     this.audit.record('token.refresh', { subject: record.sub, bot: record.bot, sessionId: verified.sessionId });
     return this.publish(record, issued);
@@ -132,6 +130,11 @@ export class TokenService {
   }
 
   async verify(token: string | undefined, expect: VerifyExpectations = {}): Promise<VerifiedToken> {
+    return (await this.check(token, expect)).verified;
+  }
+
+  /** verify(), also returning the live session record (one store round trip for both). */
+  private async check(token: string | undefined, expect: VerifyExpectations): Promise<{ verified: VerifiedToken; session: SessionRecord }> {
     const now = Math.floor(Date.now() / 1000);
     const { claims, kid } = await this.decrypt(token, now);
     if (claims.exp <= now) throw tokenError('token_expired');
@@ -149,7 +152,7 @@ export class TokenService {
 
     if (!required.every((p) => claims.perms.includes(p))) throw tokenError('permission_denied');
     this.metrics?.tokenDecrypted(kid);
-    return {
+    const verified: VerifiedToken = {
       valid: true,
       subject: claims.sub,
       bot: claims.aud,
@@ -160,6 +163,7 @@ export class TokenService {
       ...(claims.conv !== undefined && { conversationId: claims.conv }),
       kid,
     };
+    return { verified, session };
   }
 
   /** Decrypted and shape-checked claims (cached); no time, bot or session checks. */
