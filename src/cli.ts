@@ -30,7 +30,38 @@ function takeGlobalFlags(argv: string[]): { configPath?: string } {
   return { configPath };
 }
 
+const OVERVIEW = `Usage: chatwarden <group> <command> [arguments] [options]
+
+Global options (any position):
+  --config PATH   config file (default: $CHATWARDEN_CONFIG or ./chatwarden.yaml; none: dev mode)
+  --json          machine-readable output on stdout
+  -h, --help      help for any group or command, e.g. chatwarden keys rotate --help
+
+Groups:
+  keys       token encryption keys: list, rotate, retire, prune
+  clients    API keys for webhook handlers and sites: add, list, revoke
+  users      local users of the login page: add, passwd, disable, enable, remove, list
+  secrets    vendor webhook secrets: add, list, retire
+  sessions   revoke sessions now, on every instance
+  tokens     issue and inspect user tokens
+  config     check the configuration
+
+Examples:
+  chatwarden config check
+  chatwarden clients add orders-webhook --scopes verify
+  chatwarden keys rotate --activate-in 120
+  chatwarden users add alice --roles customer --password-stdin < password.txt
+  chatwarden sessions revoke --user alice --bot shop
+
+Exit status is 0 only on success.
+`;
+
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.length === 0 || (args.length === 1 && ['--help', '-h', 'help'].includes(args[0]))) {
+    process.stdout.write(OVERVIEW);
+    return;
+  }
   const { configPath } = takeGlobalFlags(process.argv);
   let config;
   try {
