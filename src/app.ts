@@ -13,7 +13,7 @@ import type { ChatwardenConfig } from './config/config.schema.js';
 import { PinoNestLogger } from './observability/pino-nest-logger.js';
 import { installRequestContext } from './observability/request-context.js';
 import { trustProxyFunction } from './common/trust-proxy.js';
-import { errorResponsesFor } from './common/api-docs.js';
+import { addCommonErrorResponses, errorResponsesFor } from './common/api-docs.js';
 import { VERIFY_TOKEN_PATH, verifyTokenOpenApiPath } from './tokens/verify-token.route.js';
 
 /** Largest accepted request body: webhook bodies travel inside verify requests. */
@@ -60,6 +60,7 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
   document.paths[VERIFY_TOKEN_PATH] = verifyTokenOpenApiPath(
     errorResponsesFor(['invalid_request', 'unknown_action', 'token_missing', 'token_malformed', 'token_invalid', 'token_expired', 'session_revoked', 'wrong_bot', 'conversation_mismatch', 'permission_denied', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing']),
   ) as (typeof document.paths)[string];
+  addCommonErrorResponses(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', ui: options.docsUi ?? true });
   app.enableShutdownHooks();
   return app;

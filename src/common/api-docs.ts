@@ -30,3 +30,36 @@ export function errorResponsesFor(codes: ErrorCode[]): Record<number, { descript
 export function ApiErrorResponses(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
   return applyDecorators(...Object.entries(errorResponsesFor(codes)).map(([status, response]) => ApiResponse({ status: Number(status), ...response } as ApiResponseOptions)));
 }
+
+type OpenApiResponses = Record<string, { description?: string; content?: Record<string, { examples?: Record<string, unknown> }> }>;
+
+/**
+ * Adds the errors any route can answer whatever its decorators say — the
+ * generic 500; for a route with a body, one that is not valid, too large or of
+ * another type; for a route with an API key, a missing, wrong or
+ * under-scoped key — so every route documents an example for every code.
+ * Runs on the finished document, Fastify-native routes included.
+ */
+export function addCommonErrorResponses(document: { paths: Record<string, object> }): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, { responses?: OpenApiResponses; requestBody?: unknown; security?: object[] }>)) {
+      if (typeof operation !== 'object' || operation === null || !operation.responses) continue;
+      const codes: ErrorCode[] = ['internal_error'];
+      if (operation.requestBody) codes.push('invalid_request', 'payload_too_large', 'unsupported_media_type');
+      if (operation.security?.some((requirement) => 'bearer' in requirement)) codes.push('api_key_missing', 'api_key_invalid', 'scope_missing');
+      for (const [status, added] of Object.entries(errorResponsesFor(codes))) {
+        const existing = operation.responses[status];
+        const examples = existing?.content?.['application/json']?.examples;
+        if (!existing) {
+          operation.responses[status] = added;
+        } else if (examples) {
+          for (const [code, example] of Object.entries(added.content['application/json'].examples)) {
+            if (examples[code] !== undefined) continue;
+            examples[code] = example;
+            existing.description = `${existing.description ?? ''}, \`${code}\``.replace(/^, /, '');
+          }
+        }
+      }
+    }
+  }
+}

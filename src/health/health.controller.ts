@@ -1,6 +1,6 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { TokenKeyRing } from '../keys/token-key-ring.service.js';
 import { Store } from '../store/store.js';
@@ -17,6 +17,7 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'The process answers (for restarts)' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -24,6 +25,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'The store answers and an active token key is loaded (for load balancers); 503 otherwise' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', info: { store: { status: 'up' }, keys: { status: 'up', loaded: 2 } }, error: {}, details: { store: { status: 'up' }, keys: { status: 'up', loaded: 2 } } } } })
+  @ApiServiceUnavailableResponse({ schema: { example: { status: 'error', info: { keys: { status: 'up', loaded: 2 } }, error: { store: { status: 'down', message: 'store unreachable' } }, details: { store: { status: 'down', message: 'store unreachable' }, keys: { status: 'up', loaded: 2 } } } } })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     try {
       return await this.check();
