@@ -53,6 +53,14 @@ describe('loadConfig', () => {
     expect(config.sso.other.clientSecret).toBe('from-file');
   });
 
+  it('runs the cross-field SSO checks too (config check sees what boot would refuse)', () => {
+    const path = write(`${minimal}roles: { customer: [orders:read] }\nsso:\n  corp:\n    issuer: http://idp.example.com\n    clientId: cw\n    roleMap: { staff: admin }\n`);
+    const text = problemsOf(() => loadConfig({ path, env: {} })).join('\n');
+    expect(text).toMatch(/sso\.corp\.issuer: must be https/);
+    expect(text).toMatch(/sso\.corp\.roleMap: set roleClaim/);
+    expect(text).toMatch(/role "admin" is not configured/);
+  });
+
   it('names every invalid field with its path', () => {
     const problems = problemsOf(() =>
       loadConfig({ path: write('publicUrl: not a url\nport: -1\nstore: mysql://x\nbots:\n  shop:\n    origins: [javascript:alert(1)]\n  bad/name:\n    origins: [https://a.example]\nsurprise: 1\n'), env: {} }),

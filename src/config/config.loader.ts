@@ -12,6 +12,7 @@ import { BotConfig, ChatwardenConfig, SsoProviderConfig } from './config.schema.
 import { devModeConfig } from './dev-mode.js';
 import { validateChatConfig } from '../chat/chat-config.dto.js';
 import { validateWebhookConfig } from '../signatures/webhook-config.dto.js';
+import { ssoConfigProblems } from '../sso/sso-config.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], source: string) {
@@ -91,6 +92,8 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
     console.warn('chatwarden: store is memory:// — fine for one instance; use Redis to run several');
   }
   if (Object.keys(config.bots).length === 0) problems.push('bots: configure at least one bot (see README)');
+  // Cross-field SSO checks need well-formed fields, so they run once the rest is valid.
+  if (problems.length === 0) problems.push(...ssoConfigProblems(config));
   if (problems.length > 0) throw new ConfigError(problems, existsSync(path) ? path : 'dev mode');
   return config;
 }

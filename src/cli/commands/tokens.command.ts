@@ -1,4 +1,5 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { AppConfig } from '../../config/app-config.js';
 import { TokenService } from '../../tokens/token.service.js';
 import { CliOutput } from '../cli-output.js';
 import { CommandGroup } from '../command-group.js';
@@ -15,7 +16,7 @@ interface IssueOptions {
 
 @SubCommand({ name: 'issue', description: 'Issue a token (for operators and tests; the session lives in the configured store)' })
 export class TokensIssueCommand extends CommandRunner {
-  constructor(private readonly tokens: TokenService, private readonly out: CliOutput) {
+  constructor(private readonly tokens: TokenService, private readonly config: AppConfig, private readonly out: CliOutput) {
     super();
   }
   run(_args: string[], options: IssueOptions): Promise<void> {
@@ -29,6 +30,9 @@ export class TokensIssueCommand extends CommandRunner {
         conversationId: options.conversation,
         amr: 'trusted',
       });
+      if (this.config.store === 'memory://') {
+        process.stderr.write('warning: the store is memory://, so this session lives only in this CLI process; point the CLI at the service\'s Redis store for a token the service accepts\n');
+      }
       this.out.result(issued, (d) => `${d.token}\n(session ${d.sessionId}, expires ${d.expiresAt})`);
     });
   }
