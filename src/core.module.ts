@@ -38,7 +38,8 @@ export class CoreModule implements OnApplicationShutdown {
             }),
           inject: [{ token: MetricsService, optional: true }],
         },
-        { provide: AuditLog, useFactory: () => new AuditLog(logger.child({ audit: true })) },
+        // AuditLog marks each line `audit: true` itself; a child binding would write the key twice.
+        { provide: AuditLog, useFactory: () => new AuditLog(logger) },
       ],
       exports: [AppConfig, ROOT_LOGGER, KeysDir, Store, AuditLog],
     };
