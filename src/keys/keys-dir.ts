@@ -19,7 +19,12 @@ export class KeysDir {
   /** Creates the directory (0700) when missing and tightens its mode. */
   ensure(): void {
     mkdirSync(this.path, { recursive: true, mode: 0o700 });
-    chmodSync(this.path, 0o700);
+    try {
+      chmodSync(this.path, 0o700);
+    } catch (error) {
+      // A read-only mount (a Kubernetes Secret) cannot be tightened, nor written: instances only read it.
+      if ((error as NodeJS.ErrnoException).code !== 'EROFS') throw error;
+    }
   }
 
   file(name: string): string {
