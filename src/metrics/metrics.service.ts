@@ -147,6 +147,8 @@ export class MetricsService implements OnModuleDestroy {
   });
 
   private readonly verifyOutcomes = new Map<string, BoundVerifyOutcome>();
+  /** Bound per key id on first use: the ring holds a handful of keys over a process's life. */
+  private readonly decryptionsByKid = new Map<string, { inc(): void }>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -165,7 +167,12 @@ export class MetricsService implements OnModuleDestroy {
 
   /** A token was decrypted (verify, refresh, introspection) by the key `kid`. */
   tokenDecrypted(kid: string): void {
-    this.keyDecryptions.labels(KID.test(kid) ? kid : OTHER).inc();
+    let bound = this.decryptionsByKid.get(kid);
+    if (!bound) {
+      bound = this.keyDecryptions.labels(KID.test(kid) ? kid : OTHER);
+      this.decryptionsByKid.set(kid, bound);
+    }
+    bound.inc();
   }
 
   /** Runs one signature check, recording its result and duration under the bot's scheme. */
