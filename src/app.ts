@@ -15,6 +15,7 @@ import { installRequestContext } from './observability/request-context.js';
 import { trustProxyFunction } from './common/trust-proxy.js';
 import { addCommonErrorResponses, errorResponsesFor } from './common/api-docs.js';
 import { VERIFY_TOKEN_PATH, verifyTokenOpenApiPath } from './tokens/verify-token.route.js';
+import { SIGNATURE_ERROR_CODES, VERIFY_SIGNATURE_PATH, verifySignatureOpenApiPath } from './signatures/verify-signature.route.js';
 
 /** Largest accepted request body: webhook bodies travel inside verify requests. */
 export const BODY_LIMIT_BYTES = 512 * 1024;
@@ -60,6 +61,7 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
   document.paths[VERIFY_TOKEN_PATH] = verifyTokenOpenApiPath(
     errorResponsesFor(['invalid_request', 'unknown_action', 'token_missing', 'token_malformed', 'token_invalid', 'token_expired', 'session_revoked', 'wrong_bot', 'conversation_mismatch', 'permission_denied', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing']),
   ) as (typeof document.paths)[string];
+  document.paths[VERIFY_SIGNATURE_PATH] = verifySignatureOpenApiPath(errorResponsesFor([...SIGNATURE_ERROR_CODES])) as (typeof document.paths)[string];
   addCommonErrorResponses(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', ui: options.docsUi ?? true });
   app.enableShutdownHooks();

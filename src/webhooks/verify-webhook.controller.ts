@@ -2,7 +2,7 @@ import { applyDecorators, Body, Controller, HttpCode, Post } from '@nestjs/commo
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type ApiResponseOptions } from '@nestjs/swagger';
 import { RequireScope } from '../clients/api-key.guard.js';
 import { errorResponsesFor } from '../common/api-docs.js';
-import { SIGNATURE_ERROR_CODES } from '../signatures/verify-signature.controller.js';
+import { SIGNATURE_ERROR_CODES } from '../signatures/verify-signature.route.js';
 import { VerifyWebhookDto, WebhookVerificationDto } from './dto/verify-webhook.dto.js';
 import { WebhookVerificationService } from './webhook-verification.service.js';
 

@@ -12,8 +12,15 @@ import { parseTimestamp } from '../timestamp.js';
 const SIGNATURE = 'x-slack-signature';
 const TIMESTAMP = 'x-slack-request-timestamp';
 
-/** Slack's one-time `url_verification` event asks for its `challenge` back; read only after the signature matched. */
+const URL_VERIFICATION = Buffer.from('url_verification');
+
+/**
+ * Slack's one-time `url_verification` event asks for its `challenge` back;
+ * read only after the signature matched. Every event passes here, so the
+ * body is parsed only when it can be that event.
+ */
 function urlVerificationChallenge(body: Buffer): string | undefined {
+  if (!body.includes(URL_VERIFICATION)) return undefined;
   try {
     const event: unknown = JSON.parse(body.toString('utf8'));
     if (typeof event !== 'object' || event === null) return undefined;

@@ -1,0 +1,123 @@
+// node bench/signature.js (npm run bench runs it after bench/run.js) —
+// verify-signature throughput of the built service for an HMAC scheme
+// (Slack: HMAC-SHA256 over `v0:{timestamp}:{body}`) with a 2 KB body, against
+// a bare Fastify handler doing the same HMAC, measured in the same run, same
+// machine, same load (autocannon, 32 connections). Prints req/s, p50/p99 and
+// the ratio service ÷ baseline. BENCH_SECONDS sets each round's duration,
+// BENCH_ROUNDS the number of rounds.
+import { createHmac } from 'node:crypto';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const connections = 32;
+const SECRET = 'bench-slack-signing-secret-8f2a61c0';
+
+const freePort = () =>
+  new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+
+/** Starts a server process and resolves once `readyUrl` answers. */
+async function start(command, env, readyUrl) {
+  const child = spawn(process.execPath, [command], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${command} exited ${child.exitCode}`);
+    const up = await fetch(readyUrl, { method: 'POST' }).then(() => true, () => false);
+    if (up) return child;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  throw new Error(`${command} did not start`);
+}
+
+async function load(url, body, headers) {
+  const options = { url, method: 'POST', connections, duration: seconds, body, headers: { 'content-type': 'application/json', ...headers } };
+  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, caches
+  const result = await autocannon(options);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** The run with the median throughput. */
+function median(runs) {
+  return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)];
+}
+
+/** A webhook body of about 2 KB, as a chat vendor would send it. */
+function webhookBody() {
+  const messages = Array.from({ length: 12 }, (_, i) => ({ id: `m-${i}`, user: 'U024BE7LH', text: `message ${i}: where is my order? ¿dónde está?` }));
+  const body = JSON.stringify({ type: 'event_callback', team_id: 'T024BE7LD', api_app_id: 'A0123456', event: { type: 'message', channel: 'C024BE91L' }, messages });
+  return body + ' '.repeat(Math.max(0, 2048 - Buffer.byteLength(body)));
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'chatwarden-bench-'));
+const children = [];
+try {
+  const keysDir = join(dir, 'keys');
+  const configPath = join(dir, 'chatwarden.yaml');
+  const servicePort = await freePort();
+  writeFileSync(
+    configPath,
+    [
+      'publicUrl: http://127.0.0.1:' + servicePort,
+      'store: memory://',
+      `keysDir: ${keysDir}`,
+      'logLevel: warn',
+      'bots:',
+      '  shop:',
+      '    origins: [https://shop.example.com]',
+      '    webhook: { scheme: slack, secrets: [{ env: BENCH_SLACK_SECRET }] }',
+      '',
+    ].join('\n'),
+  );
+  const env = { ...process.env, CHATWARDEN_LOG_LEVEL: 'warn', BENCH_SLACK_SECRET: SECRET };
+  const cli = (...args) => JSON.parse(execFileSync(process.execPath, [join(root, 'dist/cli.js'), '--config', configPath, '--json', ...args], { env }).toString());
+  const { key } = cli('clients', 'add', 'bench', '--scopes', 'verify');
+
+  const serviceUrl = `http://127.0.0.1:${servicePort}`;
+  children.push(
+    await start(join(root, 'dist/main.js'), { CHATWARDEN_CONFIG: configPath, PORT: String(servicePort), NODE_ENV: 'production', BENCH_SLACK_SECRET: SECRET }, `${serviceUrl}/health/live`),
+  );
+  const baselinePort = await freePort();
+  children.push(await start(join(root, 'bench/signature-baseline-server.js'), { PORT: String(baselinePort), BENCH_SECRET: SECRET }, `http://127.0.0.1:${baselinePort}/`));
+
+  // Slack allows five minutes of skew: one signed request serves the whole run.
+  const body = webhookBody();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const request = JSON.stringify({
+    bot: 'shop',
+    headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
+    body,
+  });
+  // Rounds alternate between the two servers and the medians are compared,
+  // so a burst of load from elsewhere on the machine does not decide the ratio.
+  const baselineRuns = [];
+  const serviceRuns = [];
+  for (let round = 0; round < rounds; round++) {
+    baselineRuns.push(await load(`http://127.0.0.1:${baselinePort}/v1/verify/signature`, request, {}));
+    serviceRuns.push(await load(`${serviceUrl}/v1/verify/signature`, request, { authorization: `Bearer ${key}` }));
+  }
+  const baseline = median(baselineRuns);
+  const service = median(serviceRuns);
+
+  const row = (name, r) => `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms`;
+  console.log(`\nverify-signature (slack HMAC-SHA256, ${Buffer.byteLength(body)} B body), ${connections} connections, median of ${rounds} alternating ${seconds} s rounds`);
+  console.log(row('baseline (Fastify + HMAC)', baseline));
+  console.log(row('chatwarden', service));
+  console.log(`ratio service / baseline: ${(service.rps / baseline.rps).toFixed(2)}  (target >= 0.8)`);
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}
