@@ -12,6 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ConfigError, loadConfig } from '../src/config/config.loader.js';
 import { Store } from '../src/store/store.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -440,5 +445,40 @@ describe('no secret in a digest either', () => {
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain((forwarded.headers['x-hub-signature-256'] as string).slice(7));
     expect(text).not.toContain(createHash('sha256').update(SECRET).digest('hex'));
+  });
+});
+
+describe('webhook settings in the config file', () => {
+  function load(webhook: unknown, files: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}): string[] {
+    const dir = mkdtempSync(join(tmpdir(), 'chatwarden-config-'));
+    try {
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+      const path = join(dir, 'chatwarden.yaml');
+      writeFileSync(path, stringify({ publicUrl: 'https://auth.example.com', keysDir: join(dir, 'keys'), bots: { shop: { origins, webhook } } }));
+      loadConfig({ path, env });
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('reports what a scheme still needs under bots.<id>.webhook.', () => {
+    expect(load({ scheme: 'convokraft' })).toEqual([expect.stringMatching(/^bots\.shop\.webhook\.publicKey is required for scheme convokraft/)]);
+    expect(load({ scheme: 'slack', secrets: ['s'], header: 'x-sig' })).toEqual([expect.stringMatching(/^bots\.shop\.webhook\.header is not used by scheme slack/)]);
+    expect(load({ scheme: 'chatbase2' })).toEqual([expect.stringMatching(/^bots\.shop\.webhook\.scheme: scheme must be one of/)]);
+    expect(load({ scheme: 'chatbase', secrets: ['s'], tokenField: 'a b' })).toEqual([expect.stringMatching(/^bots\.shop\.webhook\.tokenField: /)]);
+  });
+
+  it('reads publicKey from a file or the environment, and refuses literal secrets in production', () => {
+    expect(load({ scheme: 'freshchat', publicKey: { file: 'freshchat.pem' } }, { 'freshchat.pem': pem(rsa.publicKey) })).toEqual([]);
+    expect(load({ scheme: 'convokraft', publicKey: { env: 'CK_KEY' } }, {}, { CK_KEY: pem(dsa.publicKey) })).toEqual([]);
+    expect(load({ scheme: 'freshchat', publicKey: pem(rsa.publicKey) }, {}, { NODE_ENV: 'production' })).toEqual([]);
+    const problems = load({ scheme: 'chatbotcom', secrets: ['literal'], token: 'literal', headers: { 'x-k': 'literal' }, basicAuth: 'u:p' }, {}, { NODE_ENV: 'production' });
+    for (const path of ['secrets.0', 'token', 'headers.x-k', 'basicAuth']) {
+      expect(problems).toContainEqual(`bots.shop.webhook.${path}: literal secrets are refused in production; write { env: NAME } or { file: PATH }`);
+    }
   });
 });
