@@ -225,6 +225,12 @@ describe('every scheme over HTTP', () => {
     expect(response.status).toBe(200);
   });
 
+  it("accepts every header as a one-value array (Node's req.headersDistinct)", async () => {
+    const forwarded = SIGNED.slack(JSON_BODY);
+    const distinct = Object.fromEntries(Object.entries(forwarded.headers).map(([name, value]) => [name, [value as string]]));
+    expect((await verify({ ...forwarded, headers: { ...distinct, host: ['bot.example.com'] } })).status).toBe(200);
+  });
+
   it('refuses a security header received twice, as an array or as two spellings', async () => {
     const good = SIGNED.chatbase(JSON_BODY).headers['x-chatbase-signature'] as string;
     expectRefused(await verify({ bot: 'chatbase', headers: { 'x-chatbase-signature': [good, good] }, body: JSON_BODY }), 401, 'signature_invalid');

@@ -237,6 +237,13 @@ describe('unreadable bodies after a good signature', () => {
     expect(response.body.error).toBe('body_malformed');
   });
 
+  it("headers forwarded as one-value arrays (Node's req.headersDistinct) work too", async () => {
+    const { token } = await issue('inbenta');
+    const call = CALLS.inbenta(token);
+    const headers = Object.fromEntries(Object.entries(call.headers).map(([name, value]) => [name, [value]]));
+    expect((await verifyWebhook({ ...call, headers })).status).toBe(200);
+  });
+
   it('a UTF-8 form value survives as bodyBase64', async () => {
     const { token } = await issue('inbenta');
     const call = CALLS.inbenta(token);
