@@ -8,7 +8,7 @@
  * ApiClientService.authorize, the rules are SignatureCheckService, and errors
  * take the same shape as everywhere else (describeError).
  */
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
@@ -44,6 +44,8 @@ export const SIGNATURE_ERROR_CODES: readonly ErrorCode[] = [
 
 @Injectable()
 export class VerifySignatureRoute implements OnModuleInit {
+  private readonly logger = new Logger('VerifySignatureRoute');
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly clients: ApiClientService,
@@ -70,6 +72,8 @@ export class VerifySignatureRoute implements OnModuleInit {
 
   private fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const { status, body } = describeError(error, String(request.id));
+    // Unexpected failures keep their details in the log, found by the request id the caller gets.
+    if (body.error === 'internal_error') this.logger.error(`request ${request.id} failed: ${error instanceof Error ? error.stack : String(error)}`);
     void reply.code(status).headers(errorHeaders(request)).send({ ...body, valid: false });
   }
 }

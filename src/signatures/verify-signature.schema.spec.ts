@@ -36,6 +36,7 @@ const CASES: Array<[string, boolean, unknown]> = [
   ['every field', true, { ...base, method: 'get', url: 'https://bot.example.com/hook?x=1', clientIp: '203.0.113.7' }],
   ['bodyBase64 instead of body', true, { bot: 'shop', headers: {}, bodyBase64: 'e30=' }],
   ['an IPv6 clientIp', true, { ...base, clientIp: '2001:db8::1' }],
+  ['an IPv4-mapped IPv6 clientIp', true, { ...base, clientIp: '::ffff:203.0.113.9' }],
   ['a repeated header', true, { ...base, headers: { 'x-a': ['1', '2'] } }],
   ['no bot', false, { headers: {}, body: '' }],
   ['bot with a space', false, { ...base, bot: 'sh op' }],
@@ -56,6 +57,8 @@ const CASES: Array<[string, boolean, unknown]> = [
   ['bodyBase64 an object', false, { bot: 'shop', headers: {}, bodyBase64: {} }],
   ['clientIp a name', false, { ...base, clientIp: 'localhost' }],
   ['clientIp out of range', false, { ...base, clientIp: '999.1.1.1' }],
+  ['clientIp with a port', false, { ...base, clientIp: '203.0.113.9:443' }],
+  ['clientIp in brackets', false, { ...base, clientIp: '[2001:db8::1]' }],
   ['an unknown field', false, { ...base, extra: 1 }],
 ];
 
