@@ -21,8 +21,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const loginConcurrency = Number(process.env.LOGIN_CONCURRENCY ?? 8);
 const ORIGIN = 'https://shop.example.com';
 const PASSWORD = 'correct horse battery staple';
-// The service's parameters (src/users/password-hasher.ts): argon2id, m=19456 KiB, t=2, p=1.
-const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+// The service's own parameters (argon2id, OWASP: m=19456 KiB, t=2, p=1), from the build.
+const { PASSWORD_HASH_OPTIONS: ARGON2 } = await import(join(root, 'dist/users/password-hasher.js'));
 
 const freePort = () =>
   new Promise((done) => {
