@@ -9,12 +9,12 @@
 // BENCH_SECONDS sets each phase's duration (default 10).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
+import { freePort } from './bench-support.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -23,14 +23,6 @@ const ORIGIN = 'https://shop.example.com';
 const PASSWORD = 'correct horse battery staple';
 // The service's own parameters (argon2id, OWASP: m=19456 KiB, t=2, p=1), from the build.
 const { PASSWORD_HASH_OPTIONS: ARGON2 } = await import(join(root, 'dist/users/password-hasher.js'));
-
-const freePort = () =>
-  new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
 
 function start(command, env) {
   const child = spawn(process.execPath, [command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -3,47 +3,17 @@
 // (autocannon, 32 connections, one valid token). Prints req/s, p50/p99 and
 // the ratio service ÷ baseline. Set BENCH_STORE=redis://127.0.0.1:6379 to
 // measure with Redis instead of the memory store; BENCH_SECONDS for duration.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { CONNECTIONS, freePort, load, row, start } from './bench-support.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const store = process.env.BENCH_STORE ?? 'memory://';
-const connections = 32;
 
-const freePort = () =>
-  new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-
-/** Starts a server process and resolves once `readyUrl` answers. */
-async function start(command, env, readyUrl) {
-  const child = spawn(process.execPath, [command], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (child.exitCode !== null) throw new Error(`${command} exited ${child.exitCode}`);
-    const up = await fetch(readyUrl, { method: 'POST' }).then(() => true, () => false);
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill();
-  throw new Error(`${command} did not start`);
-}
-
-async function load(url, body, headers) {
-  const options = { url, method: 'POST', connections, duration: seconds, body, headers: { 'content-type': 'application/json', ...headers } };
-  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, caches
-  const result = await autocannon(options);
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'chatwarden-bench-'));
 const children = [];
@@ -80,11 +50,10 @@ try {
   children.push(await start(join(root, 'bench/baseline-server.js'), { PORT: String(baselinePort), BENCH_KEY: tokenKey }, `http://127.0.0.1:${baselinePort}/`));
 
   const body = JSON.stringify({ token: issued.token, bot: 'shop', action: 'orders.lookup' });
-  const baseline = await load(`http://127.0.0.1:${baselinePort}/v1/verify/token`, body, {});
-  const service = await load(`${serviceUrl}/v1/verify/token`, body, { authorization: `Bearer ${key}` });
+  const baseline = await load(`http://127.0.0.1:${baselinePort}/v1/verify/token`, body, {}, seconds);
+  const service = await load(`${serviceUrl}/v1/verify/token`, body, { authorization: `Bearer ${key}` }, seconds);
 
-  const row = (name, r) => `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms`;
-  console.log(`\nverify-token, ${connections} connections, ${seconds} s, store ${store}`);
+  console.log(`\nverify-token, ${CONNECTIONS} connections, ${seconds} s, store ${store}`);
   console.log(row('baseline (Fastify + jose)', baseline));
   console.log(row('chatwarden', service));
   console.log(`ratio service / baseline: ${(service.rps / baseline.rps).toFixed(2)}  (target >= 1.5, p99 <= 10 ms)`);

@@ -6,48 +6,18 @@
 // the ratio service ÷ baseline. BENCH_SECONDS sets each round's duration,
 // BENCH_ROUNDS the number of rounds.
 import { createHmac } from 'node:crypto';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { CONNECTIONS, freePort, load, row, start } from './bench-support.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const connections = 32;
 const SECRET = 'bench-slack-signing-secret-8f2a61c0';
 
-const freePort = () =>
-  new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-
-/** Starts a server process and resolves once `readyUrl` answers. */
-async function start(command, env, readyUrl) {
-  const child = spawn(process.execPath, [command], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (child.exitCode !== null) throw new Error(`${command} exited ${child.exitCode}`);
-    const up = await fetch(readyUrl, { method: 'POST' }).then(() => true, () => false);
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill();
-  throw new Error(`${command} did not start`);
-}
-
-async function load(url, body, headers) {
-  const options = { url, method: 'POST', connections, duration: seconds, body, headers: { 'content-type': 'application/json', ...headers } };
-  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, caches
-  const result = await autocannon(options);
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
 
 /** The run with the median throughput. */
 function median(runs) {
@@ -106,14 +76,13 @@ try {
   const baselineRuns = [];
   const serviceRuns = [];
   for (let round = 0; round < rounds; round++) {
-    baselineRuns.push(await load(`http://127.0.0.1:${baselinePort}/v1/verify/signature`, request, {}));
-    serviceRuns.push(await load(`${serviceUrl}/v1/verify/signature`, request, { authorization: `Bearer ${key}` }));
+    baselineRuns.push(await load(`http://127.0.0.1:${baselinePort}/v1/verify/signature`, request, {}, seconds));
+    serviceRuns.push(await load(`${serviceUrl}/v1/verify/signature`, request, { authorization: `Bearer ${key}` }, seconds));
   }
   const baseline = median(baselineRuns);
   const service = median(serviceRuns);
 
-  const row = (name, r) => `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms`;
-  console.log(`\nverify-signature (slack HMAC-SHA256, ${Buffer.byteLength(body)} B body), ${connections} connections, median of ${rounds} alternating ${seconds} s rounds`);
+  console.log(`\nverify-signature (slack HMAC-SHA256, ${Buffer.byteLength(body)} B body), ${CONNECTIONS} connections, median of ${rounds} alternating ${seconds} s rounds`);
   console.log(row('baseline (Fastify + HMAC)', baseline));
   console.log(row('chatwarden', service));
   console.log(`ratio service / baseline: ${(service.rps / baseline.rps).toFixed(2)}  (target >= 0.8)`);
