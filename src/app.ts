@@ -14,6 +14,7 @@ import { PinoNestLogger } from './observability/pino-nest-logger.js';
 import { installRequestContext } from './observability/request-context.js';
 import { trustProxyFunction } from './common/trust-proxy.js';
 import { addCommonErrorResponses, errorResponsesFor } from './common/api-docs.js';
+import { TOKEN_REFUSAL_CODES, VERIFY_TOKEN_ROUTE_CODES } from './tokens/token-errors.js';
 import { VERIFY_TOKEN_PATH, verifyTokenOpenApiPath } from './tokens/verify-token.route.js';
 import { SIGNATURE_ERROR_CODES, VERIFY_SIGNATURE_PATH, verifySignatureOpenApiPath } from './signatures/verify-signature.route.js';
 
@@ -59,7 +60,7 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
       .build(),
   );
   document.paths[VERIFY_TOKEN_PATH] = verifyTokenOpenApiPath(
-    errorResponsesFor(['invalid_request', 'unknown_action', 'token_missing', 'token_malformed', 'token_invalid', 'token_expired', 'session_revoked', 'wrong_bot', 'conversation_mismatch', 'permission_denied', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing']),
+    errorResponsesFor([...TOKEN_REFUSAL_CODES, ...VERIFY_TOKEN_ROUTE_CODES]),
   ) as (typeof document.paths)[string];
   document.paths[VERIFY_SIGNATURE_PATH] = verifySignatureOpenApiPath(errorResponsesFor([...SIGNATURE_ERROR_CODES])) as (typeof document.paths)[string];
   addCommonErrorResponses(document);

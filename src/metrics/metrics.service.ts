@@ -17,30 +17,14 @@ import { collectDefaultMetrics, Counter, Histogram, Registry, type Metric } from
 import { CHAT_VENDORS } from '../chat/chat-api.registry.js';
 import { ERROR_CATALOG } from '../common/error-catalog.js';
 import { WEBHOOK_SCHEMES } from '../signatures/webhook-scheme.js';
+import { TOKEN_REFUSAL_CODES, VERIFY_TOKEN_ROUTE_CODES } from '../tokens/token-errors.js';
 import { CounterCells, HistogramCells, type CounterCell, type HistogramCell } from './metric-cells.collector.js';
 
 /** Label value for anything outside the enumeration of its label. */
 export const OTHER = 'other';
 
 /** Codes `POST /v1/verify/token` answers (SPEC.md "HTTP API"), shown at zero before they first happen. */
-const VERIFY_CODES = [
-  'valid',
-  'token_missing',
-  'token_malformed',
-  'token_invalid',
-  'token_expired',
-  'session_revoked',
-  'wrong_bot',
-  'conversation_mismatch',
-  'permission_denied',
-  'unknown_action',
-  'invalid_request',
-  'api_key_missing',
-  'api_key_invalid',
-  'scope_missing',
-  'store_unavailable',
-  'internal_error',
-];
+const VERIFY_CODES = ['valid', ...TOKEN_REFUSAL_CODES, ...VERIFY_TOKEN_ROUTE_CODES, 'internal_error'];
 
 /** Failure reasons of signature verification (the codes of signature-errors.ts, plus the store). */
 const SIGNATURE_FAILURES = new Set([

@@ -8,6 +8,25 @@ export type TokenErrorCode = Extract<
   | 'conversation_mismatch' | 'permission_denied' | 'unknown_action' | 'unknown_bot' | 'unknown_role'
 >;
 
+/**
+ * Every refusal of a token check (verify-token, and the token stage of
+ * verify-webhook): the one list the OpenAPI entries and the metrics read.
+ */
+export const TOKEN_REFUSAL_CODES = [
+  'token_missing',
+  'token_malformed',
+  'token_invalid',
+  'token_expired',
+  'session_revoked',
+  'wrong_bot',
+  'conversation_mismatch',
+  'permission_denied',
+  'unknown_action',
+] as const satisfies readonly TokenErrorCode[];
+
+/** Codes of `POST /v1/verify/token` besides the token refusals: bad input, the API key, the store. */
+export const VERIFY_TOKEN_ROUTE_CODES = ['invalid_request', 'api_key_missing', 'api_key_invalid', 'scope_missing', 'store_unavailable'] as const satisfies readonly ErrorCode[];
+
 export function tokenError(code: TokenErrorCode): AppError {
   return appError(code);
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type 
 import { RequireScope } from '../clients/api-key.guard.js';
 import { errorResponsesFor } from '../common/api-docs.js';
 import { SIGNATURE_ERROR_CODES } from '../signatures/verify-signature.route.js';
+import { TOKEN_REFUSAL_CODES } from '../tokens/token-errors.js';
 import { VerifyWebhookDto, WebhookVerificationDto } from './dto/verify-webhook.dto.js';
 import { WebhookVerificationService } from './webhook-verification.service.js';
 
@@ -26,15 +27,7 @@ function WebhookErrorResponses(): MethodDecorator {
     ...SIGNATURE_ERROR_CODES,
     'body_malformed',
     'token_field_invalid',
-    'unknown_action',
-    'token_missing',
-    'token_malformed',
-    'token_invalid',
-    'token_expired',
-    'session_revoked',
-    'wrong_bot',
-    'conversation_mismatch',
-    'permission_denied',
+    ...TOKEN_REFUSAL_CODES,
   ]);
   const unauthorized = responses[401]?.content['application/json'];
   if (unauthorized) unauthorized.examples = { refusal_with_vendor_reply: { value: REFUSAL_EXAMPLE }, ...unauthorized.examples };
