@@ -12,6 +12,9 @@
  */
 import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { chromiumPath } from '../support/services.js';
+import type { TestApp } from '../support/test-app.js';
 
 export interface HostSite {
   origin: string;
@@ -117,4 +120,22 @@ export async function startFrontDoor(): Promise<FrontDoor> {
         server.closeAllConnections();
       }),
   });
+}
+
+/** Debian's Chromium, headless, with no background traffic; never a downloaded browser. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** `POST /v1/verify/token` of a test app, as a webhook handler would call it. */
+export async function verifyToken(app: TestApp, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${app.url}/v1/verify/token`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${app.apiKeys.verify}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

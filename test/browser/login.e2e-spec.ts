@@ -7,11 +7,11 @@
  * embed.js refresh/logout round trip with the Inbenta adapter.
  * One browser for the file, one context per test.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { cliUsers, LOCKOUT, loginConfig } from '../login-support.js';
-import { chromiumAvailable, chromiumPath } from '../support/services.js';
+import { chromiumAvailable } from '../support/services.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { startHostSite, type HostSite } from './host-site.js';
+import { startHostSite, launchChromium, verifyToken, type HostSite } from './host-site.js';
 
 const PASSWORD = 'correct horse battery';
 const describeWithChromium = chromiumAvailable() ? describe : describe.skip;
@@ -38,10 +38,7 @@ describeWithChromium('login page in Chromium', () => {
     const users = cliUsers(t.config);
     await users.add('alice', ['customer'], PASSWORD);
     await users.add('keyboard', ['customer'], PASSWORD);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -60,14 +57,7 @@ describeWithChromium('login page in Chromium', () => {
   });
   afterEach(() => context.close());
 
-  async function verify(token: string) {
-    const response = await fetch(`${t.url}/v1/verify/token`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${t.apiKeys.verify}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const verify = (token: string) => verifyToken(t, token);
 
   async function tokenMessages(page: Page): Promise<Array<{ origin: string; data: { type: string; token: string; expiresAt: string } }>> {
     return page.evaluate(() =>

@@ -9,11 +9,11 @@
  * login page, whose popup hands the token back through the iframe.
  * One browser for the file, one context (cookie jar) per test.
  */
-import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.js';
-import { chromiumAvailable, chromiumPath } from '../support/services.js';
+import { chromiumAvailable } from '../support/services.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { startFrontDoor, startHostSite, type FrontDoor, type HostSite } from './host-site.js';
+import { startFrontDoor, startHostSite, type FrontDoor, launchChromium, verifyToken, type HostSite } from './host-site.js';
 
 const describeWithChromium = chromiumAvailable() ? describe : describe.skip;
 
@@ -63,10 +63,7 @@ describeWithChromium('SSO through a real OpenID provider in Chromium', () => {
     );
     door.target = t.url;
     host.chatwarden = door.url;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -91,14 +88,7 @@ describeWithChromium('SSO through a real OpenID provider in Chromium', () => {
   });
   afterEach(() => context.close());
 
-  async function verify(token: string) {
-    const response = await fetch(`${t.url}/v1/verify/token`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${t.apiKeys.verify}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const verify = (token: string) => verifyToken(t, token);
 
   const hostState = (page: Page) =>
     page.evaluate(() => {
