@@ -5,10 +5,10 @@
  * `cwk_<id>_<secret>`: the id finds the record, the hash is compared in
  * constant time.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
 import { appError } from '../common/error-catalog.js';
-import { constantTimeEqual } from '../crypto/constant-time.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { randomId, randomToken } from '../crypto/random.js';
 import { KeysDir } from '../keys/keys-dir.js';
@@ -35,9 +35,16 @@ export const CLIENTS_FILE = 'clients.json';
 const KEY_FORMAT = /^cwk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 const BEARER = /^Bearer\s+(\S+)$/i;
 
+/** A clients.json record as the verify path uses it: the hash as bytes and the answer prebuilt. */
+interface LoadedClient {
+  info: ApiClientInfo;
+  keyHash: Buffer;
+  revoked: boolean;
+}
+
 @Injectable()
 export class ApiClientService {
-  private byId = new Map<string, ApiClientRecord>();
+  private byId = new Map<string, LoadedClient>();
   private stamp = '';
   private checkedAt = 0;
 
@@ -60,10 +67,11 @@ export class ApiClientService {
   authenticate(presented: string): ApiClientInfo | null {
     const match = KEY_FORMAT.exec(presented);
     if (!match) return null;
-    const record = this.lookup(match[1]);
-    if (!record || record.revokedAt) return null;
-    if (!constantTimeEqual(sha256Hex(presented), record.keyHash)) return null;
-    return withoutHash(record);
+    const client = this.lookup(match[1]);
+    if (!client || client.revoked) return null;
+    // Both sides are SHA-256 digests: same public length, compared as bytes.
+    const presentedHash = Buffer.from(sha256Hex(presented), 'hex');
+    return client.keyHash.length === presentedHash.length && timingSafeEqual(presentedHash, client.keyHash) ? client.info : null;
   }
 
   async add(name: string, scopes: string[]): Promise<{ client: ApiClientInfo; key: string }> {
@@ -119,12 +127,14 @@ export class ApiClientService {
    * second (this sits on the verify hot path), so a new or revoked client
    * takes effect on every instance within a second.
    */
-  private lookup(id: string, now = Date.now()): ApiClientRecord | undefined {
+  private lookup(id: string, now = Date.now()): LoadedClient | undefined {
     if (now - this.checkedAt >= 1000 || !this.byId.has(id)) {
       this.checkedAt = now;
       const stamp = this.keysDir.stamp(CLIENTS_FILE);
       if (stamp !== this.stamp) {
-        this.byId = new Map(this.read().clients.map((c) => [c.id, c]));
+        this.byId = new Map(
+          this.read().clients.map((c) => [c.id, { info: frozenInfo(c), keyHash: Buffer.from(c.keyHash, 'hex'), revoked: c.revokedAt !== undefined }]),
+        );
         this.stamp = stamp;
       }
     }
@@ -138,4 +148,11 @@ export class ApiClientService {
 
 function withoutHash({ keyHash: _hash, ...info }: ApiClientRecord): ApiClientInfo {
   return info;
+}
+
+/** Shared by every request of the client, so nobody may change it. */
+function frozenInfo(record: ApiClientRecord): ApiClientInfo {
+  const info = withoutHash(record);
+  Object.freeze(info.scopes);
+  return Object.freeze(info);
 }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { VERIFY_TOKEN_PATH } from '../tokens/verify-token.route.js';
+import { HOT_PATHS } from '../common/hot-paths.js';
 import { installHttpMetrics } from './http-metrics.hook.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
@@ -22,6 +22,6 @@ export class MetricsModule {
     // Here rather than in onModuleInit: Nest registers its routes between
     // construction and onModuleInit, and the hook must see them.
     const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
-    if (fastify?.addHook) installHttpMetrics(fastify, metrics, [VERIFY_TOKEN_PATH]);
+    if (fastify?.addHook) installHttpMetrics(fastify, metrics, HOT_PATHS);
   }
 }

@@ -36,16 +36,17 @@ describe('MetricsService', () => {
     expect(Object.fromEntries(counts)).toEqual({ valid: 1, refused: 1, failed: 2 });
   });
 
-  it('records signature outcomes by scheme and reason, passing results and errors through', async () => {
-    await expect(metrics.observeSignature('slack', async () => 'ok')).resolves.toBe('ok');
-    const refused = new SignatureInvalidError('no secret matched');
-    await expect(metrics.observeSignature('slack', async () => Promise.reject(refused))).rejects.toBe(refused);
-    await expect(metrics.observeSignature('meta', async () => Promise.reject(new ReplayedError('seen')))).rejects.toThrow();
-    await expect(metrics.observeSignature('made-up', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  it('records signature outcomes by scheme and reason, with labels from the fixed lists', async () => {
+    metrics.signatureChecked('slack', undefined, 0.0004);
+    metrics.signatureChecked('slack', new SignatureInvalidError('no secret matched'), 0.0003);
+    metrics.signatureChecked('meta', new ReplayedError('seen'), 0.002);
+    metrics.signatureChecked('made-up', new Error('boom'), 0.5);
     const rows = (await values(metrics, 'chatwarden_signature_verifications_total')).map((v) => `${v.labels.scheme}/${v.labels.result}=${v.value}`);
     expect(rows.sort()).toEqual(['meta/replayed=1', 'other/other=1', 'slack/signature_invalid=1', 'slack/valid=1']);
-    const durations = (await values(metrics, 'chatwarden_signature_verify_duration_seconds')).filter((v) => v.labels.le === '+Inf');
-    expect(durations.reduce((sum, v) => sum + v.value, 0)).toBe(4);
+    const counts = (await values(metrics, 'chatwarden_signature_verify_duration_seconds')).filter((v) => v.labels.le === '+Inf');
+    expect(Object.fromEntries(counts.map((v) => [v.labels.scheme, v.value]))).toEqual({ slack: 2, meta: 1, other: 1 });
+    const slackWithinAMillisecond = (await values(metrics, 'chatwarden_signature_verify_duration_seconds')).find((v) => v.labels.scheme === 'slack' && v.labels.le === 0.001);
+    expect(slackWithinAMillisecond?.value).toBe(2);
   });
 
   it('keeps login, lockout, chat and key labels inside their enumerations', async () => {

@@ -58,6 +58,12 @@ interface BoundVerifyOutcome {
   latency: HistogramCell;
 }
 
+interface BoundSignatureScheme {
+  scheme: string;
+  latency: HistogramCell;
+  results: Map<string, CounterCell>;
+}
+
 @Injectable()
 export class MetricsService implements OnModuleDestroy {
   readonly registry = new Registry();
@@ -71,19 +77,12 @@ export class MetricsService implements OnModuleDestroy {
   private readonly keyDecryptions = this.register(
     new CounterCells('chatwarden_token_key_decryptions_total', 'Tokens verified, by the id of the key that decrypted them; a retiring key at zero for a token lifetime is safe to drop'),
   );
-  private readonly signatureTotal = new Counter({
-    name: 'chatwarden_signature_verifications_total',
-    help: 'Webhook signature checks by scheme and result (`valid` or the failure reason)',
-    labelNames: ['scheme', 'result'] as const,
-    registers: [this.registry],
-  });
-  private readonly signatureDuration = new Histogram({
-    name: 'chatwarden_signature_verify_duration_seconds',
-    help: 'Webhook signature check latency by scheme',
-    labelNames: ['scheme'] as const,
-    buckets: VERIFY_BUCKETS,
-    registers: [this.registry],
-  });
+  private readonly signatureTotal = this.register(
+    new CounterCells('chatwarden_signature_verifications_total', 'Webhook signature checks by scheme and result (`valid` or the failure reason)'),
+  );
+  private readonly signatureDuration = this.register(
+    new HistogramCells('chatwarden_signature_verify_duration_seconds', 'Webhook signature check latency by scheme', VERIFY_BUCKETS),
+  );
   private readonly logins = new Counter({
     name: 'chatwarden_logins_total',
     help: 'Successful logins by method (pwd, sso)',
@@ -115,13 +114,15 @@ export class MetricsService implements OnModuleDestroy {
   });
   private readonly httpDuration = new Histogram({
     name: 'chatwarden_http_request_duration_seconds',
-    help: 'Latency of every route but POST /v1/verify/token (see chatwarden_verify_token_duration_seconds), by method, route pattern and status',
+    help: 'Latency of every route but POST /v1/verify/token and /v1/verify/signature (see their own duration series), by method, route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: HTTP_BUCKETS,
     registers: [this.registry],
   });
 
   private readonly verifyOutcomes = new Map<string, BoundVerifyOutcome>();
+  /** Bound per scheme on first use, its results too: labels come from fixed lists. */
+  private readonly signatureSchemes = new Map<string, BoundSignatureScheme>();
   /** Bound per key id on first use: the ring holds a handful of keys over a process's life. */
   private readonly decryptionsByKid = new Map<string, CounterCell>();
 
@@ -150,21 +151,24 @@ export class MetricsService implements OnModuleDestroy {
     bound.inc();
   }
 
-  /** Runs one signature check, recording its result and duration under the bot's scheme. */
-  async observeSignature<T>(scheme: unknown, check: () => Promise<T>): Promise<T> {
-    const label = typeof scheme === 'string' && (WEBHOOK_SCHEMES as readonly string[]).includes(scheme) ? scheme : OTHER;
-    const started = performance.now();
-    try {
-      const result = await check();
-      this.signatureTotal.labels(label, 'valid').inc();
-      return result;
-    } catch (error) {
+  /**
+   * One signature check of a bot with `scheme`: `valid`, or refused or failed
+   * with `error` (its code when it is a signature failure, else `other`).
+   */
+  signatureChecked(scheme: unknown, error: unknown, seconds: number): void {
+    const bound = this.signatureScheme(scheme);
+    let result = 'valid';
+    if (error !== undefined) {
       const code = (error as { code?: unknown } | null)?.code;
-      this.signatureTotal.labels(label, typeof code === 'string' && SIGNATURE_FAILURES.has(code) ? code : OTHER).inc();
-      throw error;
-    } finally {
-      this.signatureDuration.labels(label).observe((performance.now() - started) / 1000);
+      result = typeof code === 'string' && SIGNATURE_FAILURES.has(code) ? code : OTHER;
     }
+    let count = bound.results.get(result);
+    if (!count) {
+      count = this.signatureTotal.cell({ scheme: bound.scheme, result });
+      bound.results.set(result, count);
+    }
+    count.inc();
+    bound.latency.observe(seconds);
   }
 
   /** A completed login (token issued) by `method`: `pwd` or `sso`. */
@@ -219,6 +223,16 @@ export class MetricsService implements OnModuleDestroy {
     // The registry renders any object with name, help, type and get(); its typings only name its own classes.
     this.registry.registerMetric(collector as unknown as Metric);
     return collector;
+  }
+
+  private signatureScheme(scheme: unknown): BoundSignatureScheme {
+    const name = typeof scheme === 'string' && (WEBHOOK_SCHEMES as readonly string[]).includes(scheme) ? scheme : OTHER;
+    let bound = this.signatureSchemes.get(name);
+    if (!bound) {
+      bound = { scheme: name, latency: this.signatureDuration.cell({ scheme: name }), results: new Map() };
+      this.signatureSchemes.set(name, bound);
+    }
+    return bound;
   }
 
   private bindVerifyOutcome(code: string): BoundVerifyOutcome {

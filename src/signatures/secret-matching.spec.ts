@@ -1,4 +1,4 @@
-import { digestMatches, findMatchingSecret, hmac, stripPrefix } from './secret-matching.js';
+import { decodeDigest, digestMatches, findMatchingSecret, hmac, matchHmac, stripPrefix } from './secret-matching.js';
 
 describe('secret matching', () => {
   it('tries every candidate and reports the first that matches', () => {
@@ -22,6 +22,35 @@ describe('secret matching', () => {
     const base64 = Buffer.from(hex, 'hex').toString('base64');
     expect(digestMatches(digest, base64, 'base64')).toBe(true);
     expect(digestMatches(digest, base64.toLowerCase(), 'base64')).toBe(false);
+  });
+
+  it('decodes a presented digest only when it has the exact length and a strict spelling', () => {
+    const bytes = Buffer.from('00ff10ab', 'hex');
+    expect(decodeDigest('00FF10ab', 'hex', 4)).toEqual(bytes);
+    expect(decodeDigest('00ff10', 'hex', 4)).toBeUndefined();
+    expect(decodeDigest('00ff10abcd', 'hex', 4)).toBeUndefined();
+    // Node's hex decoder stops at the first bad pair; the length alone would not catch it.
+    expect(decodeDigest('00ff10zz', 'hex', 4)).toBeUndefined();
+    expect(decodeDigest('AP8Qqw==', 'base64', 4)).toEqual(bytes);
+    expect(decodeDigest('AP8Qqw', 'base64', 4)).toBeUndefined();
+    expect(decodeDigest('AP8Q qw==', 'base64', 4)).toBeUndefined();
+    expect(decodeDigest('AP8Qqw==', 'base64', 5)).toBeUndefined();
+  });
+
+  it('names the secret whose HMAC matches, and refuses a value that is not a digest before computing any', () => {
+    const secrets = [
+      { id: 'config-0', value: 'old-secret' },
+      { id: 'cli-1', value: 'new-secret' },
+    ];
+    const presented = hmac('sha256', 'new-secret', ['payload']).toString('hex');
+    const args = { scheme: 'test', header: 'x-sig', secrets, algorithm: 'sha256' as const, encoding: 'hex' as const, parts: ['payload'] };
+    expect(matchHmac({ ...args, presented }).id).toBe('cli-1');
+    expect(() => matchHmac({ ...args, presented: hmac('sha256', 'other', ['payload']).toString('hex') })).toThrow(
+      expect.objectContaining({ code: 'signature_invalid', detail: 'x-sig does not match any live secret' }),
+    );
+    expect(() => matchHmac({ ...args, presented: presented.slice(2) })).toThrow(
+      expect.objectContaining({ code: 'signature_invalid', detail: 'x-sig is not a hex sha256 digest' }),
+    );
   });
 
   it('hashes several parts as their concatenation', () => {

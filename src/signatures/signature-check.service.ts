@@ -61,12 +61,16 @@ export class SignatureCheckService {
     return { verification, request, webhook };
   }
 
-  /** `/v1/verify/signature`: the verification, with refusals written to the audit trail. */
-  async verify(input: SignatureInput): Promise<SignatureVerification> {
+  /**
+   * `/v1/verify/signature`: the verification, with refusals written to the
+   * audit trail under `requestId` (the route runs outside the request context,
+   * see common/hot-paths.ts).
+   */
+  async verify(input: SignatureInput, requestId: string): Promise<SignatureVerification> {
     try {
       return (await this.check(input)).verification;
     } catch (error) {
-      this.audit.record('signature.verify', { bot: input.bot, ...failureFields(error) });
+      this.audit.record('signature.verify', { requestId, bot: input.bot, ...failureFields(error) });
       throw error;
     }
   }

@@ -84,9 +84,16 @@ export class SignatureService {
   }
 
   /** Runs the checks above; their outcome (by scheme and reason) and latency go to the metrics. */
-  verify(botId: string, webhook: WebhookConfigDto, request: SignedRequest, clientIp?: string): Promise<SignatureVerification> {
-    const check = () => this.check(botId, webhook, request, clientIp);
-    return this.metrics ? this.metrics.observeSignature(webhook?.scheme, check) : check();
+  async verify(botId: string, webhook: WebhookConfigDto, request: SignedRequest, clientIp?: string): Promise<SignatureVerification> {
+    const started = performance.now();
+    try {
+      const verification = await this.check(botId, webhook, request, clientIp);
+      this.metrics?.signatureChecked(webhook?.scheme, undefined, (performance.now() - started) / 1000);
+      return verification;
+    } catch (error) {
+      this.metrics?.signatureChecked(webhook?.scheme, error, (performance.now() - started) / 1000);
+      throw error;
+    }
   }
 
   private async check(
@@ -124,12 +131,8 @@ export class SignatureService {
     if (skew > tolerance) throw new TimestampInvalidError(`timestamp is ${skew}s away from now (tolerance ${tolerance}s)`);
   }
 
-  private async checkReplay(
-    botId: string,
-    outcome: VerificationOutcome,
-    webhook: WebhookConfigDto,
-    request: SignedRequest,
-  ): Promise<void> {
+  /** Records the delivery's replay id, when it has one; throws `replayed` when it was already recorded. */
+  private async checkReplay(botId: string, outcome: VerificationOutcome, webhook: WebhookConfigDto, request: SignedRequest): Promise<void> {
     const replay = webhook.replay ?? {};
     if (replay.enabled === false) return;
     let key: string | undefined;

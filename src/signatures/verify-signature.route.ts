@@ -17,8 +17,9 @@ import { describeError, errorHeaders } from '../common/error.filter.js';
 import { SignatureCheckService } from './signature-check.service.js';
 import type { SignatureInput } from './signature-input.js';
 import { SIGNATURE_VERIFICATION_RESPONSE, VERIFY_SIGNATURE_REQUEST } from './verify-signature.schema.js';
+import { VERIFY_SIGNATURE_PATH } from '../common/hot-paths.js';
 
-export const VERIFY_SIGNATURE_PATH = '/v1/verify/signature';
+export { VERIFY_SIGNATURE_PATH };
 
 /** Every code the route can answer, for the OpenAPI document (and `/v1/verify/webhook`, which runs the same checks first). */
 export const SIGNATURE_ERROR_CODES: readonly ErrorCode[] = [
@@ -67,7 +68,7 @@ export class VerifySignatureRoute implements OnModuleInit {
 
   private async handle(request: FastifyRequest<{ Body: SignatureInput }>, reply: FastifyReply): Promise<void> {
     this.clients.authorize(request.headers.authorization, 'verify');
-    await reply.send(await this.signatures.verify(request.body));
+    await reply.send(await this.signatures.verify(request.body, String(request.id)));
   }
 
   private fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void {

@@ -15,8 +15,9 @@ import { describeError, errorHeaders } from '../common/error.filter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { TokenService } from './token.service.js';
 import { VERIFIED_TOKEN_RESPONSE, VERIFY_TOKEN_REQUEST, type VerifyTokenRequest } from './verify-token.schema.js';
+import { VERIFY_TOKEN_PATH } from '../common/hot-paths.js';
 
-export const VERIFY_TOKEN_PATH = '/v1/verify/token';
+export { VERIFY_TOKEN_PATH };
 
 @Injectable()
 export class VerifyTokenRoute implements OnModuleInit {
