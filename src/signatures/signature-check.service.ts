@@ -50,13 +50,7 @@ export class SignatureCheckService {
 
   /** Verifies the forwarded request; throws the typed error of the first failed check. */
   async check(input: SignatureInput): Promise<SignatureCheck> {
-    const webhook = this.configs.forBot(input.bot);
-    const request = toSignedRequest(input);
-    let clientIp: string | undefined;
-    if (webhook.allowIps && webhook.allowIps.length > 0) {
-      if (input.clientIp === undefined) throw appError('client_ip_required');
-      clientIp = vendorAddress(input.clientIp, request.headers, this.trusted);
-    }
+    const { webhook, request, clientIp } = this.prepare(input);
     const verification = await this.signatures.verify(input.bot, webhook, request, clientIp);
     return { verification, request, webhook };
   }
@@ -68,10 +62,20 @@ export class SignatureCheckService {
    */
   async verify(input: SignatureInput, requestId: string): Promise<SignatureVerification> {
     try {
-      return (await this.check(input)).verification;
+      const { webhook, request, clientIp } = this.prepare(input);
+      return await this.signatures.verify(input.bot, webhook, request, clientIp);
     } catch (error) {
       this.audit.record('signature.verify', { requestId, bot: input.bot, ...failureFields(error) });
       throw error;
     }
+  }
+
+  /** The bot's settings, the request as the verifiers see it, and the vendor's address when `allowIps` needs it. */
+  private prepare(input: SignatureInput): { webhook: WebhookConfigDto; request: SignedRequest; clientIp?: string } {
+    const webhook = this.configs.forBot(input.bot);
+    const request = toSignedRequest(input);
+    if (!webhook.allowIps || webhook.allowIps.length === 0) return { webhook, request };
+    if (input.clientIp === undefined) throw appError('client_ip_required');
+    return { webhook, request, clientIp: vendorAddress(input.clientIp, request.headers, this.trusted) };
   }
 }

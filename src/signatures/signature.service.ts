@@ -87,41 +87,34 @@ export class SignatureService {
   async verify(botId: string, webhook: WebhookConfigDto, request: SignedRequest, clientIp?: string): Promise<SignatureVerification> {
     const started = performance.now();
     try {
-      const verification = await this.check(botId, webhook, request, clientIp);
-      this.metrics?.signatureChecked(webhook?.scheme, undefined, (performance.now() - started) / 1000);
-      return verification;
+      assertShape(request);
+      const maxBodyBytes = webhook.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      if (request.body.length > maxBodyBytes) throw new BodyTooLargeError(`body exceeds ${maxBodyBytes} bytes`);
+      if (webhook.allowIps && webhook.allowIps.length > 0 && !isIpAllowed(clientIp, webhook.allowIps)) {
+        throw new IpNotAllowedError('client address is not in allowIps');
+      }
+
+      const verifier = this.verifiers.get(webhook.scheme);
+      if (!verifier) throw new WebhookMisconfiguredError(`no verifier for scheme ${String(webhook.scheme)}`);
+      const now = this.clock();
+      const secrets = await this.secretSource.secretsFor(botId);
+      const outcome = await verifier.verify(request, { secrets, options: webhook, now });
+
+      this.checkTimestamp(outcome, webhook, now);
+      const replay = this.replayRecord(botId, outcome, webhook, request);
+      if (replay && !(await this.store.setIfAbsent(replay.key, '1', replay.ttlSeconds))) {
+        throw new ReplayedError(outcome.eventId !== undefined ? 'event id already seen' : 'identical body already seen');
+      }
+
+      const result: SignatureVerification = { valid: true, scheme: webhook.scheme, secretId: outcome.secretId };
+      if (outcome.eventId !== undefined) result.eventId = outcome.eventId;
+      if (outcome.challenge !== undefined) result.challenge = outcome.challenge;
+      this.metrics?.signatureChecked(webhook.scheme, undefined, (performance.now() - started) / 1000);
+      return result;
     } catch (error) {
       this.metrics?.signatureChecked(webhook?.scheme, error, (performance.now() - started) / 1000);
       throw error;
     }
-  }
-
-  private async check(
-    botId: string,
-    webhook: WebhookConfigDto,
-    request: SignedRequest,
-    clientIp?: string,
-  ): Promise<SignatureVerification> {
-    assertShape(request);
-    const maxBodyBytes = webhook.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    if (request.body.length > maxBodyBytes) throw new BodyTooLargeError(`body exceeds ${maxBodyBytes} bytes`);
-    if (webhook.allowIps && webhook.allowIps.length > 0 && !isIpAllowed(clientIp, webhook.allowIps)) {
-      throw new IpNotAllowedError('client address is not in allowIps');
-    }
-
-    const verifier = this.verifiers.get(webhook.scheme);
-    if (!verifier) throw new WebhookMisconfiguredError(`no verifier for scheme ${String(webhook.scheme)}`);
-    const now = this.clock();
-    const secrets = await this.secretSource.secretsFor(botId);
-    const outcome = await verifier.verify(request, { secrets, options: webhook, now });
-
-    this.checkTimestamp(outcome, webhook, now);
-    await this.checkReplay(botId, outcome, webhook, request);
-
-    const result: SignatureVerification = { valid: true, scheme: webhook.scheme, secretId: outcome.secretId };
-    if (outcome.eventId !== undefined) result.eventId = outcome.eventId;
-    if (outcome.challenge !== undefined) result.challenge = outcome.challenge;
-    return result;
   }
 
   private checkTimestamp(outcome: VerificationOutcome, webhook: WebhookConfigDto, now: Date): void {
@@ -131,24 +124,29 @@ export class SignatureService {
     if (skew > tolerance) throw new TimestampInvalidError(`timestamp is ${skew}s away from now (tolerance ${tolerance}s)`);
   }
 
-  /** Records the delivery's replay id, when it has one; throws `replayed` when it was already recorded. */
-  private async checkReplay(botId: string, outcome: VerificationOutcome, webhook: WebhookConfigDto, request: SignedRequest): Promise<void> {
+  /** The store key that records this delivery and for how long, or undefined when it has no replay id. */
+  private replayRecord(
+    botId: string,
+    outcome: VerificationOutcome,
+    webhook: WebhookConfigDto,
+    request: SignedRequest,
+  ): { key: string; ttlSeconds: number } | undefined {
     const replay = webhook.replay ?? {};
-    if (replay.enabled === false) return;
-    let key: string | undefined;
+    if (replay.enabled === false) return undefined;
+    let key: string;
     if (outcome.eventId !== undefined) {
       const id = outcome.eventId.length > MAX_RAW_ID_LENGTH ? sha256Hex(outcome.eventId) : outcome.eventId;
       key = `replay:${botId}:id:${id}`;
     } else if (replay.dedupeBodyHash && outcome.challenge === undefined) {
       // Hash what was signed: the same body at another signed time is a new delivery.
       key = `replay:${botId}:body:${sha256Hex(String(outcome.timestamp ?? ''), '\n', request.body)}`;
+    } else {
+      return undefined;
     }
-    if (key === undefined) return;
     const tolerance = webhook.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
     // A timestamped delivery is accepted from `tolerance` before to `tolerance`
     // after its timestamp, both ends included: remember its id that long.
-    const ttl = replay.windowSeconds ?? (outcome.timestamp !== undefined ? 2 * tolerance + 1 : UNTIMED_REPLAY_WINDOW_SECONDS);
-    const first = await this.store.setIfAbsent(key, '1', ttl);
-    if (!first) throw new ReplayedError(outcome.eventId !== undefined ? 'event id already seen' : 'identical body already seen');
+    const ttlSeconds = replay.windowSeconds ?? (outcome.timestamp !== undefined ? 2 * tolerance + 1 : UNTIMED_REPLAY_WINDOW_SECONDS);
+    return { key, ttlSeconds };
   }
 }
