@@ -16,6 +16,7 @@ import type { ErrorCode } from '../common/error-catalog.js';
 import { describeError, errorHeaders } from '../common/error.filter.js';
 import { SignatureCheckService } from './signature-check.service.js';
 import type { SignatureInput } from './signature-input.js';
+import type { SignatureVerification } from './signature.service.js';
 import { SIGNATURE_VERIFICATION_RESPONSE, VERIFY_SIGNATURE_REQUEST } from './verify-signature.schema.js';
 import { VERIFY_SIGNATURE_PATH } from '../common/hot-paths.js';
 
@@ -61,14 +62,15 @@ export class VerifySignatureRoute implements OnModuleInit {
       method: 'POST',
       url: VERIFY_SIGNATURE_PATH,
       schema: { body: VERIFY_SIGNATURE_REQUEST, response: { 200: SIGNATURE_VERIFICATION_RESPONSE } },
-      handler: (request, reply) => this.handle(request as FastifyRequest<{ Body: SignatureInput }>, reply),
+      handler: (request) => this.handle(request as FastifyRequest<{ Body: SignatureInput }>),
       errorHandler: (error, request, reply) => this.fail(error, request, reply),
     });
   }
 
-  private async handle(request: FastifyRequest<{ Body: SignatureInput }>, reply: FastifyReply): Promise<void> {
+  /** Fastify sends what the promise resolves to, through the response schema's serializer; a throw or rejection goes to `fail`. */
+  private handle(request: FastifyRequest<{ Body: SignatureInput }>): Promise<SignatureVerification> {
     this.clients.authorize(request.headers.authorization, 'verify');
-    await reply.send(await this.signatures.verify(request.body, String(request.id)));
+    return this.signatures.verify(request.body, String(request.id));
   }
 
   private fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
