@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { Webhook } from 'standardwebhooks';
 import { freePort, startService, waitForOutput, type ServiceProcess } from './support/process.js';
 
 let cwd: string;
@@ -39,6 +40,39 @@ describe('dev mode', () => {
     expect(docs.status).toBe(200);
     expect(docs.text).toContain('swagger');
     expect(service.output().split(key)).toHaveLength(2);
+  });
+
+  it('prints a webhook secret for the demo bot, checked by /v1/verify/signature, and a new one at every start', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    service = startService({ cwd, env: { PORT: String(port) } });
+    const [, key] = await waitForOutput(service, /Dev API key:\s+(cwk_\S+)/);
+    const [, secret] = await waitForOutput(service, /Demo webhooks:\s+Standard Webhooks, secret (whsec_\S+)/);
+    await waitForOutput(service, /chatwarden is listening/);
+
+    // Signed by the Standard Webhooks reference library, as a vendor would.
+    const signed = (id: string, body: string) => {
+      const at = new Date();
+      return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) };
+    };
+    const body = '{"type":"order.shipped","orderId":"o-1"}';
+    const verify = (headers: Record<string, string>) =>
+      request(url).post('/v1/verify/signature').set('authorization', `Bearer ${key}`).send({ bot: 'demo', headers, body });
+    const accepted = await verify(signed('msg_dev_1', body));
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ valid: true, scheme: 'standard-webhooks', eventId: 'msg_dev_1' });
+    expect(service.output().split(secret)).toHaveLength(2);
+
+    // The next start retires this secret: a webhook signed with it is refused.
+    await service.stop();
+    service = startService({ cwd, env: { PORT: String(port) } });
+    const [, nextKey] = await waitForOutput(service, /Dev API key:\s+(cwk_\S+)/);
+    const [, nextSecret] = await waitForOutput(service, /Demo webhooks:\s+Standard Webhooks, secret (whsec_\S+)/);
+    await waitForOutput(service, /chatwarden is listening/);
+    expect(nextSecret).not.toBe(secret);
+    const stale = await request(url).post('/v1/verify/signature').set('authorization', `Bearer ${nextKey}`).send({ bot: 'demo', headers: signed('msg_dev_2', body), body });
+    expect(stale.status).toBe(401);
+    expect(stale.body).toMatchObject({ valid: false, error: 'signature_invalid' });
   });
 });
 
