@@ -5,35 +5,37 @@
  * response in a popup or iframe, so on /login it is swapped for the same
  * friendly HTML page the login filter renders.
  */
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import { ERROR_CATALOG, type ErrorCode } from '../common/error-catalog.js';
+import { addRouteHook } from '../common/route-hooks.js';
 import { renderErrorPage } from './login-pages.js';
 
-@Injectable()
-export class LoginErrorPageHook implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+/** The login form's route: GET and POST /login. */
+export const LOGIN_PATH = '/login';
 
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    // Synchronous and status-first: this hook sees every response, including the verify hot path.
-    fastify.addHook('onSend', (request, reply, payload, done) => {
-      if (reply.statusCode < 400 || !isLoginPath(request.url)) return done(null, payload);
-      const contentType = String(reply.getHeader('content-type') ?? '');
-      if (!contentType.startsWith('application/json') || typeof payload !== 'string') return done(null, payload);
-      const code = codeOf(payload);
-      const message = code && Object.hasOwn(ERROR_CATALOG, code) ? ERROR_CATALOG[code as ErrorCode][1] : 'The request is not valid.';
-      const page = renderErrorPage({ status: reply.statusCode, title: "We couldn't read that form", message });
-      void reply.headers(page.headers);
-      done(null, page.html);
-    });
+@Injectable()
+export class LoginErrorPageHook {
+  constructor(adapterHost: HttpAdapterHost) {
+    // The CLI builds the same modules without an HTTP server.
+    const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    if (!fastify?.addHook) return;
+    // On the /login routes only (added as Nest registers them, hence in the constructor).
+    addRouteHook(fastify, 'onSend', (route) => (route.url === LOGIN_PATH ? asErrorPage : undefined));
   }
 }
 
-function isLoginPath(url: string): boolean {
-  return url === '/login' || url.startsWith('/login?');
-}
+const asErrorPage: onSendHookHandler = (_request, reply, payload, done) => {
+  if (reply.statusCode < 400) return done(null, payload);
+  const contentType = String(reply.getHeader('content-type') ?? '');
+  if (!contentType.startsWith('application/json') || typeof payload !== 'string') return done(null, payload);
+  const code = codeOf(payload);
+  const message = code && Object.hasOwn(ERROR_CATALOG, code) ? ERROR_CATALOG[code as ErrorCode][1] : 'The request is not valid.';
+  const page = renderErrorPage({ status: reply.statusCode, title: "We couldn't read that form", message });
+  void reply.headers(page.headers);
+  done(null, page.html);
+};
 
 function codeOf(payload: string): string | undefined {
   try {

@@ -6,17 +6,16 @@
  * Routes registered before the hook is installed are not measured.
  */
 import type { FastifyInstance, onResponseHookHandler } from 'fastify';
+import { addRouteHook } from '../common/route-hooks.js';
 import type { MetricsService } from './metrics.service.js';
 
 export function installHttpMetrics(fastify: FastifyInstance, metrics: MetricsService, except: readonly string[]): void {
-  fastify.addHook('onRoute', (route) => {
-    if (except.includes(route.url)) return;
-    const pattern = route.url;
+  addRouteHook(fastify, 'onResponse', ({ url: pattern }) => {
+    if (except.includes(pattern)) return undefined;
     const observe: onResponseHookHandler = (request, reply, done) => {
       metrics.httpRequest(request.method, pattern, reply.statusCode, reply.elapsedTime / 1000);
       done();
     };
-    const existing = route.onResponse;
-    route.onResponse = existing === undefined ? [observe] : [...(Array.isArray(existing) ? existing : [existing]), observe];
+    return observe;
   });
 }

@@ -19,6 +19,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import { addRouteHook } from '../common/route-hooks.js';
 
 interface RequestLogFields {
   requestId: string;
@@ -50,9 +51,5 @@ export function installRequestContext(fastify: FastifyInstance, except: readonly
     reply.raw.once('close', leave);
     storage.run({ requestId: String(request.id) }, done);
   };
-  fastify.addHook('onRoute', (route) => {
-    if (except.includes(route.url)) return;
-    const existing = route.preHandler;
-    route.preHandler = existing === undefined ? [enter] : [enter, ...(Array.isArray(existing) ? existing : [existing])];
-  });
+  addRouteHook(fastify, 'preHandler', (route) => (except.includes(route.url) ? undefined : enter), 'first');
 }
