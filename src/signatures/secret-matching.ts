@@ -90,12 +90,7 @@ export function matchHmac(args: {
   const secrets = requireSecrets(args.secrets, args.scheme);
   const presented = decodeDigest(args.presented, args.encoding, DIGEST_BYTES[args.algorithm]);
   if (!presented) throw new SignatureInvalidError(`${args.header} is not a ${args.encoding} ${args.algorithm} digest`);
-  // findMatchingSecret's loop, without a closure: this runs for every webhook.
-  let match: LiveSecret | undefined;
-  for (const secret of secrets) {
-    const hit = timingSafeEqual(hmac(args.algorithm, secret.value, args.parts), presented);
-    if (hit && !match) match = secret;
-  }
+  const match = findMatchingSecret(secrets, (secret) => timingSafeEqual(hmac(args.algorithm, secret.value, args.parts), presented));
   if (!match) throw new SignatureInvalidError(`${args.header} does not match any live secret`);
   return match;
 }

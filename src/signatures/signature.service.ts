@@ -87,34 +87,39 @@ export class SignatureService {
   async verify(botId: string, webhook: WebhookConfigDto, request: SignedRequest, clientIp?: string): Promise<SignatureVerification> {
     const started = performance.now();
     try {
-      assertShape(request);
-      const maxBodyBytes = webhook.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-      if (request.body.length > maxBodyBytes) throw new BodyTooLargeError(`body exceeds ${maxBodyBytes} bytes`);
-      if (webhook.allowIps && webhook.allowIps.length > 0 && !isIpAllowed(clientIp, webhook.allowIps)) {
-        throw new IpNotAllowedError('client address is not in allowIps');
-      }
-
-      const verifier = this.verifiers.get(webhook.scheme);
-      if (!verifier) throw new WebhookMisconfiguredError(`no verifier for scheme ${String(webhook.scheme)}`);
-      const now = this.clock();
-      const secrets = await this.secretSource.secretsFor(botId);
-      const outcome = await verifier.verify(request, { secrets, options: webhook, now });
-
-      this.checkTimestamp(outcome, webhook, now);
-      const replay = this.replayRecord(botId, outcome, webhook, request);
-      if (replay && !(await this.store.setIfAbsent(replay.key, '1', replay.ttlSeconds))) {
-        throw new ReplayedError(outcome.eventId !== undefined ? 'event id already seen' : 'identical body already seen');
-      }
-
-      const result: SignatureVerification = { valid: true, scheme: webhook.scheme, secretId: outcome.secretId };
-      if (outcome.eventId !== undefined) result.eventId = outcome.eventId;
-      if (outcome.challenge !== undefined) result.challenge = outcome.challenge;
+      const verification = await this.check(botId, webhook, request, clientIp);
       this.metrics?.signatureChecked(webhook.scheme, undefined, (performance.now() - started) / 1000);
-      return result;
+      return verification;
     } catch (error) {
       this.metrics?.signatureChecked(webhook?.scheme, error, (performance.now() - started) / 1000);
       throw error;
     }
+  }
+
+  private async check(botId: string, webhook: WebhookConfigDto, request: SignedRequest, clientIp?: string): Promise<SignatureVerification> {
+    assertShape(request);
+    const maxBodyBytes = webhook.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (request.body.length > maxBodyBytes) throw new BodyTooLargeError(`body exceeds ${maxBodyBytes} bytes`);
+    if (webhook.allowIps && webhook.allowIps.length > 0 && !isIpAllowed(clientIp, webhook.allowIps)) {
+      throw new IpNotAllowedError('client address is not in allowIps');
+    }
+
+    const verifier = this.verifiers.get(webhook.scheme);
+    if (!verifier) throw new WebhookMisconfiguredError(`no verifier for scheme ${String(webhook.scheme)}`);
+    const now = this.clock();
+    const secrets = await this.secretSource.secretsFor(botId);
+    const outcome = await verifier.verify(request, { secrets, options: webhook, now });
+
+    this.checkTimestamp(outcome, webhook, now);
+    const replay = this.replayRecord(botId, outcome, webhook, request);
+    if (replay && !(await this.store.setIfAbsent(replay.key, '1', replay.ttlSeconds))) {
+      throw new ReplayedError(outcome.eventId !== undefined ? 'event id already seen' : 'identical body already seen');
+    }
+
+    const result: SignatureVerification = { valid: true, scheme: webhook.scheme, secretId: outcome.secretId };
+    if (outcome.eventId !== undefined) result.eventId = outcome.eventId;
+    if (outcome.challenge !== undefined) result.challenge = outcome.challenge;
+    return result;
   }
 
   private checkTimestamp(outcome: VerificationOutcome, webhook: WebhookConfigDto, now: Date): void {
