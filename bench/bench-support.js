@@ -1,7 +1,14 @@
-// Shared by the benches: free ports, server processes, and one load run.
-import { spawn } from 'node:child_process';
+// Shared by the benches: free ports, server processes, the built service
+// with a config of its own, and one load run.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const CONNECTIONS = 32;
 
@@ -24,6 +31,42 @@ export async function start(command, env, readyUrl) {
   }
   child.kill();
   throw new Error(`${command} did not start`);
+}
+
+/**
+ * The built service (dist/) in production mode on a free port, with a config
+ * and keys dir of its own in a temporary directory: `config` holds the YAML
+ * lines after publicUrl, keysDir and logLevel; `prepare(cli)` runs CLI
+ * commands (`cli(args, stdin)` answers their --json output) before the
+ * service starts, and what it returns is handed back. `env` reaches the CLI
+ * and the service. `stop()` ends the service and removes the directory.
+ */
+export async function startBenchService({ config, env = {}, logLevel = 'warn', prepare = () => ({}) }) {
+  const dir = mkdtempSync(join(tmpdir(), 'chatwarden-bench-'));
+  try {
+    const port = await freePort();
+    const keysDir = join(dir, 'keys');
+    const configPath = join(dir, 'chatwarden.yaml');
+    writeFileSync(configPath, [`publicUrl: http://127.0.0.1:${port}`, `keysDir: ${keysDir}`, `logLevel: ${logLevel}`, ...config, ''].join('\n'));
+    const cli = (args, input) =>
+      JSON.parse(
+        execFileSync(process.execPath, [join(root, 'dist/cli.js'), '--config', configPath, '--json', ...args], {
+          input,
+          env: { ...process.env, ...env, CHATWARDEN_LOG_LEVEL: 'warn' },
+        }).toString(),
+      );
+    const prepared = prepare(cli);
+    const url = `http://127.0.0.1:${port}`;
+    const child = await start(join(root, 'dist/main.js'), { ...env, CHATWARDEN_CONFIG: configPath, PORT: String(port), NODE_ENV: 'production' }, `${url}/health/live`);
+    const stop = () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return { url, keysDir, prepared, stop };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** A 2 s warm-up (JIT, caches), then `seconds` of load; any non-2xx answer fails the bench. */

@@ -7,34 +7,18 @@
 //     logins of step 2 run: hashing runs on the libuv pool, so the event loop
 //     that answers verify must stay responsive.
 // BENCH_SECONDS sets each phase's duration (default 10).
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
-import { freePort } from './bench-support.js';
+import { root, startBenchService } from './bench-support.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const loginConcurrency = Number(process.env.LOGIN_CONCURRENCY ?? 8);
 const ORIGIN = 'https://shop.example.com';
 const PASSWORD = 'correct horse battery staple';
 // The service's own parameters (argon2id, OWASP: m=19456 KiB, t=2, p=1), from the build.
 const { PASSWORD_HASH_OPTIONS: ARGON2 } = await import(join(root, 'dist/users/password-hasher.js'));
-
-function start(command, env) {
-  const child = spawn(process.execPath, [command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((done, fail) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (/chatwarden is listening/.test(output)) done(child);
-    });
-    child.once('exit', (code) => fail(new Error(`${command} exited ${code}: ${output}`)));
-  });
-}
 
 async function argon2PerThread() {
   const encoded = await hash(PASSWORD, ARGON2);
@@ -87,36 +71,23 @@ function verifyLoad(url, body, key, duration) {
   });
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'chatwarden-login-bench-'));
-let child;
+const service = await startBenchService({
+  logLevel: 'info',
+  config: [
+    'store: memory://',
+    'login: { local: true, lockout: { maxFailures: 5, windowSeconds: 900, banSeconds: 900 } }',
+    'roles: { customer: [orders:read, account:read] }',
+    'bots:',
+    `  shop: { origins: [${ORIGIN}], actions: { orders.lookup: [orders:read] } }`,
+  ],
+  prepare: (cli) => {
+    cli(['users', 'add', 'bench', '--roles', 'customer', '--password-stdin'], PASSWORD);
+    return cli(['clients', 'add', 'bench', '--scopes', 'verify,issue']);
+  },
+});
 try {
-  const port = await freePort();
-  const configPath = join(dir, 'chatwarden.yaml');
-  writeFileSync(
-    configPath,
-    [
-      `publicUrl: http://127.0.0.1:${port}`,
-      'store: memory://',
-      `keysDir: ${join(dir, 'keys')}`,
-      'logLevel: info',
-      'login: { local: true, lockout: { maxFailures: 5, windowSeconds: 900, banSeconds: 900 } }',
-      'roles: { customer: [orders:read, account:read] }',
-      'bots:',
-      `  shop: { origins: [${ORIGIN}], actions: { orders.lookup: [orders:read] } }`,
-      '',
-    ].join('\n'),
-  );
-  const cli = (args, input) =>
-    JSON.parse(
-      execFileSync(process.execPath, [join(root, 'dist/cli.js'), '--config', configPath, '--json', ...args], {
-        input,
-        env: { ...process.env, CHATWARDEN_LOG_LEVEL: 'warn' },
-      }).toString(),
-    );
-  cli(['users', 'add', 'bench', '--roles', 'customer', '--password-stdin'], PASSWORD);
-  const { key } = cli(['clients', 'add', 'bench', '--scopes', 'verify,issue']);
-  child = await start(join(root, 'dist/main.js'), { CHATWARDEN_CONFIG: configPath, PORT: String(port), NODE_ENV: 'production' });
-  const url = `http://127.0.0.1:${port}`;
+  const { url } = service;
+  const { key } = service.prepared;
   const issued = await fetch(`${url}/v1/tokens`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -141,6 +112,5 @@ try {
   console.log(`logins during that phase             ${concurrentLogins.toFixed(1)} /s`);
   console.log(`p99 ratio busy / idle: ${(busy.p99 / Math.max(idle.p99, 1)).toFixed(2)}`);
 } finally {
-  child?.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  service.stop();
 }

@@ -7,18 +7,12 @@
 // the machine's noise). BENCH_SECONDS sets each round's duration,
 // BENCH_ROUNDS the number of rounds (default 5).
 import { createHmac } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CONNECTIONS, freePort, load, row, start } from './bench-support.js';
+import { join } from 'node:path';
+import { CONNECTIONS, freePort, load, root, row, start, startBenchService } from './bench-support.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECRET = 'bench-slack-signing-secret-8f2a61c0';
-
 
 /** The run with the median throughput. */
 function median(runs) {
@@ -32,36 +26,17 @@ function webhookBody() {
   return body + ' '.repeat(Math.max(0, 2048 - Buffer.byteLength(body)));
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'chatwarden-bench-'));
-const children = [];
+const service = await startBenchService({
+  config: ['store: memory://', 'bots:', '  shop:', '    origins: [https://shop.example.com]', '    webhook: { scheme: slack, secrets: [{ env: BENCH_SLACK_SECRET }] }'],
+  env: { BENCH_SLACK_SECRET: SECRET },
+  prepare: (cli) => cli(['clients', 'add', 'bench', '--scopes', 'verify']),
+});
+let baselineServer;
 try {
-  const keysDir = join(dir, 'keys');
-  const configPath = join(dir, 'chatwarden.yaml');
-  const servicePort = await freePort();
-  writeFileSync(
-    configPath,
-    [
-      'publicUrl: http://127.0.0.1:' + servicePort,
-      'store: memory://',
-      `keysDir: ${keysDir}`,
-      'logLevel: warn',
-      'bots:',
-      '  shop:',
-      '    origins: [https://shop.example.com]',
-      '    webhook: { scheme: slack, secrets: [{ env: BENCH_SLACK_SECRET }] }',
-      '',
-    ].join('\n'),
-  );
-  const env = { ...process.env, CHATWARDEN_LOG_LEVEL: 'warn', BENCH_SLACK_SECRET: SECRET };
-  const cli = (...args) => JSON.parse(execFileSync(process.execPath, [join(root, 'dist/cli.js'), '--config', configPath, '--json', ...args], { env }).toString());
-  const { key } = cli('clients', 'add', 'bench', '--scopes', 'verify');
-
-  const serviceUrl = `http://127.0.0.1:${servicePort}`;
-  children.push(
-    await start(join(root, 'dist/main.js'), { CHATWARDEN_CONFIG: configPath, PORT: String(servicePort), NODE_ENV: 'production', BENCH_SLACK_SECRET: SECRET }, `${serviceUrl}/health/live`),
-  );
+  const { key } = service.prepared;
+  const serviceUrl = service.url;
   const baselinePort = await freePort();
-  children.push(await start(join(root, 'bench/signature-baseline-server.js'), { PORT: String(baselinePort), BENCH_SECRET: SECRET }, `http://127.0.0.1:${baselinePort}/`));
+  baselineServer = await start(join(root, 'bench/signature-baseline-server.js'), { PORT: String(baselinePort), BENCH_SECRET: SECRET }, `http://127.0.0.1:${baselinePort}/`);
 
   // Slack allows five minutes of skew: one signed request serves the whole run.
   const body = webhookBody();
@@ -81,15 +56,15 @@ try {
     serviceRuns.push(await load(`${serviceUrl}/v1/verify/signature`, request, { authorization: `Bearer ${key}` }, seconds));
   }
   const baseline = median(baselineRuns);
-  const service = median(serviceRuns);
+  const measured = median(serviceRuns);
 
   console.log(`\nverify-signature (slack HMAC-SHA256, ${Buffer.byteLength(body)} B body), ${CONNECTIONS} connections, median of ${rounds} alternating ${seconds} s rounds`);
   console.log(row('baseline (Fastify + HMAC)', baseline));
-  console.log(row('chatwarden', service));
-  console.log(`ratio service / baseline: ${(service.rps / baseline.rps).toFixed(2)}  (target >= 0.8)`);
+  console.log(row('chatwarden', measured));
+  console.log(`ratio service / baseline: ${(measured.rps / baseline.rps).toFixed(2)}  (target >= 0.8)`);
   // The shared machine's noise, in plain sight: each round's ratio to the baseline round just before it.
   console.log(`per-round ratios: ${serviceRuns.map((run, i) => (run.rps / baselineRuns[i].rps).toFixed(2)).join(' ')}`);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  baselineServer?.kill('SIGTERM');
+  service.stop();
 }
