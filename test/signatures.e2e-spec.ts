@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError, loadConfig } from '../src/config/config.loader.js';
+import type { SignatureInput } from '../src/signatures/signature-input.js';
 import { Store } from '../src/store/store.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -88,15 +89,8 @@ afterAll(async () => {
   await new Promise((resolve) => botframework?.server.close(resolve));
 });
 
-interface Forwarded {
-  bot: string;
-  method?: string;
-  url?: string;
-  headers: Record<string, string | string[]>;
-  body?: string;
-  bodyBase64?: string;
-  clientIp?: string;
-}
+/** What a webhook handler forwards to /v1/verify/signature. */
+type Forwarded = SignatureInput;
 
 function verify(payload: unknown, key = t.apiKeys.verify) {
   return request(t.url).post('/v1/verify/signature').set('authorization', `Bearer ${key}`).send(payload as object);

@@ -26,6 +26,27 @@ export interface CollectedMetric {
   values: MetricValue[];
 }
 
+/** The cells of one metric by their labels, each made on first use. */
+class CellsByLabels<Cell> {
+  private readonly cells = new Map<string, Cell>();
+
+  constructor(private readonly make: (labels: Labels) => Cell) {}
+
+  get(labels: Labels): Cell {
+    const key = JSON.stringify(labels);
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = this.make(labels);
+      this.cells.set(key, cell);
+    }
+    return cell;
+  }
+
+  values(): IterableIterator<Cell> {
+    return this.cells.values();
+  }
+}
+
 /** One series of a CounterCells. */
 export class CounterCell {
   value = 0;
@@ -40,7 +61,7 @@ export class CounterCell {
 export class CounterCells {
   readonly type = 'counter';
   readonly aggregator = 'sum';
-  private readonly cells = new Map<string, CounterCell>();
+  private readonly cells = new CellsByLabels((labels) => new CounterCell(labels));
 
   constructor(
     readonly name: string,
@@ -49,13 +70,7 @@ export class CounterCells {
 
   /** The series for `labels`, created at zero on first use. Bind it once, not per event. */
   cell(labels: Labels): CounterCell {
-    const key = JSON.stringify(labels);
-    let cell = this.cells.get(key);
-    if (!cell) {
-      cell = new CounterCell(labels);
-      this.cells.set(key, cell);
-    }
-    return cell;
+    return this.cells.get(labels);
   }
 
   get(): CollectedMetric {
@@ -94,22 +109,19 @@ export class HistogramCell {
 export class HistogramCells {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
-  private readonly cells = new Map<string, HistogramCell>();
+  private readonly cells: CellsByLabels<HistogramCell>;
 
   constructor(
     readonly name: string,
     readonly help: string,
     private readonly bounds: readonly number[],
-  ) {}
+  ) {
+    this.cells = new CellsByLabels((labels) => new HistogramCell(labels, bounds));
+  }
 
+  /** The series for `labels`, created empty on first use. Bind it once, not per event. */
   cell(labels: Labels): HistogramCell {
-    const key = JSON.stringify(labels);
-    let cell = this.cells.get(key);
-    if (!cell) {
-      cell = new HistogramCell(labels, this.bounds);
-      this.cells.set(key, cell);
-    }
-    return cell;
+    return this.cells.get(labels);
   }
 
   get(): CollectedMetric {
