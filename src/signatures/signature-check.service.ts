@@ -62,8 +62,7 @@ export class SignatureCheckService {
    */
   async verify(input: SignatureInput, requestId: string): Promise<SignatureVerification> {
     try {
-      const { webhook, request, clientIp } = this.prepare(input);
-      return await this.signatures.verify(input.bot, webhook, request, clientIp);
+      return (await this.check(input)).verification;
     } catch (error) {
       this.audit.record('signature.verify', { requestId, bot: input.bot, ...failureFields(error) });
       throw error;

@@ -12,22 +12,16 @@ import { SignatureInvalidError, SignatureMissingError, WebhookRequestInvalidErro
 /** The single value of header `name`, or undefined when absent or empty. */
 export function readHeader(request: SignedRequest, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  const headers = request.headers ?? {};
-  let found: string | undefined;
-  let count = 0;
-  // Every key is looked at: a second spelling of the same name must be seen.
-  for (const key in headers) {
-    if (!Object.hasOwn(headers, key) || key.toLowerCase() !== wanted) continue;
-    const value = headers[key];
-    if (value === undefined) continue;
+  const values: string[] = [];
+  for (const [key, value] of Object.entries(request.headers ?? {})) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
       if (typeof item !== 'string') throw new WebhookRequestInvalidError(`header ${wanted} is not text`);
-      found ??= item;
-      count += 1;
+      values.push(item);
     }
   }
-  if (count > 1) throw new SignatureInvalidError(`header ${wanted} appears more than once`);
-  const value = found?.trim();
+  if (values.length > 1) throw new SignatureInvalidError(`header ${wanted} appears more than once`);
+  const value = values[0]?.trim();
   return value ? value : undefined;
 }
 
