@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { LoginModule } from './login/login.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { SignaturesModule } from './signatures/signatures.module.js';
+import { SiteModule } from './site/site.module.js';
 import { SsoModule } from './sso/sso.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         SsoModule,
         SignaturesModule,
         WebhooksModule,
+        SiteModule,
         ...(config.devMode ? [DemoModule] : []),
       ],
       providers: [

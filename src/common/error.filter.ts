@@ -44,7 +44,7 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     let { status, body } = describeError(exception, String(request.id));
     const headers = errorHeaders(request);
-    if (status === 404) {
+    if (status === 404 && !(exception instanceof AppError)) {
       // A route that exists for other methods: 405 with Allow (RFC 9110 §15.5.6), not "nothing here".
       const allow = allowedMethods(request.server, request.url);
       if (allow.length > 0) {

@@ -20,7 +20,7 @@ type Indexed = FastifyInstance & { [INDEX]?: RouteEntry[] };
 function patternOf(url: string): RegExp {
   const source = url
     .split('/')
-    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
   return new RegExp(`^${source}/?$`);
 }
@@ -29,6 +29,8 @@ export function installRouteIndex(fastify: FastifyInstance): void {
   const routes: RouteEntry[] = [];
   (fastify as Indexed)[INDEX] = routes;
   fastify.addHook('onRoute', (route) => {
+    // A catch-all (a CORS preflight `OPTIONS *`) says nothing about which paths exist.
+    if (route.url.includes('*')) return;
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).map((m) => m.toUpperCase());
     const existing = routes.find((entry) => entry.pattern.source === patternOf(route.url).source);
     if (existing) methods.forEach((m) => existing.methods.add(m));

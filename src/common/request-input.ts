@@ -7,12 +7,46 @@
  * written. Shared by the validation pipe (Nest routes) and the hooks of the
  * Fastify-native verify routes.
  */
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { appError } from './error-catalog.js';
 import type { AppError } from './app-error.js';
 
 export const JSON_MEDIA_TYPE = 'application/json';
 export const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * A JSON body that did not parse. Fastify's own parser (prototype poisoning
+ * refused) runs as before, but a failure becomes this value instead of an
+ * immediate 400, so the route's API key is checked first (SPEC.md "Errors
+ * for integrators": key before body); validation then refuses it.
+ */
+export class MalformedJsonBody {
+  constructor(readonly detail: string) {}
+}
+
+/** Replaces Fastify's `application/json` parser with the same one whose failures become MalformedJsonBody. */
+export function installJsonBodyParser(fastify: FastifyInstance): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parse(request, body, (error, value) => {
+      if (error) done(null, new MalformedJsonBody(describeJsonFailure(error)));
+      else done(null, value);
+    });
+  });
+}
+
+function describeJsonFailure(error: Error): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'the body is empty: send a JSON object';
+  if (/prototype|constructor/i.test(error.message)) return 'the body has a __proto__ or constructor key, which is refused';
+  return 'the request body is not valid JSON';
+}
+
+/** 400 `invalid_request` for a body that did not parse, or undefined. */
+export function malformedBody(body: unknown): AppError | undefined {
+  return body instanceof MalformedJsonBody ? appError('invalid_request', { detail: body.detail }) : undefined;
+}
 
 /** ES2024 String.prototype.isWellFormed (Node 20+); the project's TypeScript lib predates it. */
 type WellFormedString = string & { isWellFormed(): boolean };
@@ -70,5 +104,5 @@ export function unexpectedMediaType(headers: Record<string, string | string[] | 
  * answer "body must be object" for a text/plain JSON body).
  */
 export function jsonBodyHook(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  done(unexpectedMediaType(request.headers, [JSON_MEDIA_TYPE]) ?? illFormedInput(request.body, 'body'));
+  done(unexpectedMediaType(request.headers, [JSON_MEDIA_TYPE]) ?? malformedBody(request.body) ?? illFormedInput(request.body, 'body'));
 }

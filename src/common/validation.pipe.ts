@@ -1,6 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { appError } from './error-catalog.js';
-import { illFormedInput } from './request-input.js';
+import { illFormedInput, malformedBody } from './request-input.js';
 
 /**
  * DTO validation for every Nest route: ill-formed strings, null fields,
@@ -9,6 +9,8 @@ import { illFormedInput } from './request-input.js';
  */
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const malformed = metadata.type === 'body' ? malformedBody(value) : undefined;
+    if (malformed) throw malformed;
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
       const illFormed = illFormedInput(value, metadata.type === 'param' ? `path.${metadata.data ?? ''}` : metadata.type);
       if (illFormed) throw illFormed;
