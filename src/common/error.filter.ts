@@ -44,8 +44,8 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     let { status, body } = describeError(exception, String(request.id));
     const headers = errorHeaders(request);
-    if (status === 404 && !(exception instanceof AppError)) {
-      // A route that exists for other methods: 405 with Allow (RFC 9110 §15.5.6), not "nothing here".
+    if (status === 404 && request.is404) {
+      // No route for this method (not a route's own 404): a route that exists for other methods: 405 with Allow (RFC 9110 §15.5.6), not "nothing here".
       const allow = allowedMethods(request.server, request.url);
       if (allow.length > 0) {
         ({ status, body } = describeError(new AppError('method_not_allowed', ERROR_CATALOG.method_not_allowed[1], 405, { detail: `use ${allow.join(' or ')}` }), String(request.id)));

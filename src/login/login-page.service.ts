@@ -6,7 +6,6 @@
  */
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { appError } from '../common/error-catalog.js';
 import { AppConfig } from '../config/app-config.js';
 import { BotOriginService, type LoginBot } from './bot-origin.service.js';
 import type { BrowserPage } from './browser-page.js';
@@ -95,10 +94,12 @@ export class LoginPageService {
     const { bot, origin, mode = 'popup', conversation } = query;
     const checked = this.bots.check(bot, origin);
     if (typeof mode !== 'string' || !MODES.includes(mode as LoginMode)) {
-      throw appError('invalid_request', { detail: 'mode must be popup or iframe' });
+      throw new AppError('invalid_request', 'The sign-in mode must be popup or iframe.', 400, { detail: 'mode must be popup or iframe' });
     }
     if (conversation !== undefined && (typeof conversation !== 'string' || !CONVERSATION.test(conversation))) {
-      throw appError('invalid_request', { detail: 'conversation must be 1-512 printable ASCII characters without spaces' });
+      throw new AppError('invalid_request', 'The conversation id is not valid.', 400, {
+        detail: 'conversation must be 1-512 printable ASCII characters without spaces',
+      });
     }
     return { bot: checked.id, origin: checked.origin, mode: mode as LoginMode, ...(conversation !== undefined && { conversation }) };
   }

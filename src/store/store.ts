@@ -91,7 +91,7 @@ export abstract class Store {
 export class StoreUnavailableError extends AppError {
   constructor(cause?: unknown) {
     const [status, message] = ERROR_CATALOG.store_unavailable;
-    super('store_unavailable', message, status, { detail: 'the session store (memory:// or Redis) did not answer' });
+    super('store_unavailable', message, status, { detail: 'the session store did not answer' });
     this.name = 'StoreUnavailableError';
     if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false, writable: true, configurable: true });
   }
