@@ -6,12 +6,16 @@
  * 405 with Allow; `/` and the favicon; the OpenAPI security scheme.
  */
 import { jest } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
+import { stringify } from 'yaml';
 import { createApp } from '../src/app.js';
 import { createRootLogger } from '../src/observability/logger.js';
 import { SessionService } from '../src/sessions/session.service.js';
 import { formToken } from './login-support.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { runCli } from './support/cli.js';
+import { baseConfig, startTestApp, type TestApp } from './support/test-app.js';
 
 const SECRET = 'e2e-errors-webhook-secret-5c1a';
 const ORIGIN = 'https://shop.example.com';
@@ -259,5 +263,16 @@ describe('the service address in a browser', () => {
     const scheme = response.body.components.securitySchemes.bearer;
     expect(scheme).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(scheme.bearerFormat).toBeUndefined();
+  });
+});
+
+describe('the CLI speaks to the operator', () => {
+  it('tokens inspect abc says what is wrong, not the end-user "Please log in again"', async () => {
+    const configPath = join(t.keysDir, '..', 'cli.yaml');
+    writeFileSync(configPath, stringify(baseConfig(t.keysDir)));
+    const result = await runCli(['--config', configPath, 'tokens', 'inspect', 'abc']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).not.toMatch(/log in again/i);
+    expect(result.stderr).toContain('not a chatwarden token');
   });
 });

@@ -101,7 +101,8 @@ function frameworkDetail(exception: unknown, status: number): string | undefined
     return 'the request body is not valid JSON';
   }
   if ((exception as { validation?: unknown })?.validation) return (exception as Error).message;
-  if (status === 415) return 'send the body as Content-Type: application/json';
+  // No parser at all for the type (application/xml …): the API reads JSON, the two form routes forms.
+  if (status === 415) return 'send the body as Content-Type: application/json (POST /login and /oauth/introspect: application/x-www-form-urlencoded)';
   if (status === 413) return 'the request body is larger than 512 KiB';
   return undefined;
 }
