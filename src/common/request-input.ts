@@ -29,7 +29,8 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parse(request, body, (error, value) => {
+    // parseAs: 'string' hands a string; the type also allows a Buffer.
+    parse(request, typeof body === 'string' ? body : body.toString('utf8'), (error, value) => {
       if (error) done(null, new MalformedJsonBody(describeJsonFailure(error)));
       else done(null, value);
     });
