@@ -163,7 +163,9 @@ describe('the API key before the body', () => {
   it.each(['/v1/verify/token', '/v1/verify/signature', '/v1/verify/webhook', '/v1/tokens'])('%s: 401 without a key and 403 out of scope, whatever the body', async (path) => {
     for (const body of [{ unexpected: 1 }, '[not json', 'plain text']) {
       const sent = typeof body === 'string' ? request(t.url).post(path).set('content-type', 'application/json').send(body) : request(t.url).post(path).send(body);
-      expectError(await sent, 401, 'api_key_missing');
+      const response = await sent;
+      expectError(response, 401, 'api_key_missing');
+      expect(response.body.detail).toContain('Authorization: Bearer');
     }
     const scope = path === '/v1/tokens' ? t.apiKeys.verify : t.apiKeys.issue;
     expectError(await request(t.url).post(path).set(bearer(scope)).send({ unexpected: 1 }), 403, 'scope_missing');

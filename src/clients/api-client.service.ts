@@ -55,10 +55,10 @@ export class ApiClientService {
    */
   authorize(authorizationHeader: string | string[] | undefined, scope: Scope): ApiClientInfo {
     const match = typeof authorizationHeader === 'string' ? BEARER.exec(authorizationHeader) : null;
-    if (!match) throw appError('api_key_missing');
+    if (!match) throw appError('api_key_missing', { detail: 'send Authorization: Bearer <API key> (make one with: chatwarden clients add NAME --scopes verify)' });
     const client = this.authenticate(match[1]);
-    if (!client) throw appError('api_key_invalid');
-    if (!client.scopes.includes(scope)) throw appError('scope_missing', { detail: `This API key lacks the "${scope}" scope.` });
+    if (!client) throw appError('api_key_invalid', { detail: 'the key matches no live API client: revoked, mistyped, or made for another keys dir' });
+    if (!client.scopes.includes(scope)) throw appError('scope_missing', { detail: `this API key lacks the "${scope}" scope` });
     return client;
   }
 

@@ -4,8 +4,9 @@
  * well-formed UTF-16. A lone surrogate (`"\ud800"` in JSON) cannot be
  * encoded as UTF-8, so storing, signing or encrypting it fails or silently
  * changes it; it is refused as 400 `invalid_request` before any state is
- * written. Shared by the validation pipe (Nest routes) and the hooks of the
- * Fastify-native verify routes.
+ * written. The JSON parser marks such a body (and one that does not parse)
+ * as MalformedJsonBody, which the validation pipe (Nest routes) and the
+ * hook of the Fastify-native verify routes refuse after the API key check.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { appError } from './error-catalog.js';
@@ -30,12 +31,18 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     // parseAs: 'string' hands a string; the type also allows a Buffer.
-    parse(request, typeof body === 'string' ? body : body.toString('utf8'), (error, value) => {
-      if (error) done(null, new MalformedJsonBody(describeJsonFailure(error)));
-      else done(null, value);
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    parse(request, text, (error, value) => {
+      if (error) return done(null, new MalformedJsonBody(describeJsonFailure(error)));
+      // Text decoded from UTF-8 is well-formed; only a `\ud800`-style escape can make a lone surrogate, so most bodies skip the walk.
+      const path = SURROGATE_ESCAPE.test(text) ? illFormedPath(value, 'body') : undefined;
+      done(null, path === undefined ? value : new MalformedJsonBody(illFormedDetail(path)));
     });
   });
 }
+
+/** A JSON escape of a UTF-16 surrogate (`\uD800`–`\uDFFF`), paired or not. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 function describeJsonFailure(error: Error): string {
   const code = (error as { code?: string }).code;
@@ -70,12 +77,14 @@ export function illFormedPath(value: unknown, root: string): string | undefined 
   return undefined;
 }
 
-/** 400 `invalid_request` naming the field that holds an ill-formed string, or undefined. */
+function illFormedDetail(path: string): string {
+  return `${path} is not well-formed text (a lone UTF-16 surrogate): send valid Unicode`;
+}
+
+/** 400 `invalid_request` naming the field that holds an ill-formed string, or undefined (query strings and path parameters; JSON bodies are checked as they are parsed). */
 export function illFormedInput(value: unknown, root: string): AppError | undefined {
   const path = illFormedPath(value, root);
-  return path === undefined
-    ? undefined
-    : appError('invalid_request', { detail: `${path} is not well-formed text (a lone UTF-16 surrogate): send valid Unicode` });
+  return path === undefined ? undefined : appError('invalid_request', { detail: illFormedDetail(path) });
 }
 
 /** The media type of a Content-Type header value, lower case, without parameters. */
@@ -101,9 +110,9 @@ export function unexpectedMediaType(headers: Record<string, string | string[] | 
 
 /**
  * preValidation hook of the JSON-only Fastify-native routes: the content
- * type, then ill-formed strings, before the schema (which would otherwise
+ * type, then a body that did not parse or holds ill-formed text, before the schema (which would otherwise
  * answer "body must be object" for a text/plain JSON body).
  */
 export function jsonBodyHook(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  done(unexpectedMediaType(request.headers, [JSON_MEDIA_TYPE]) ?? malformedBody(request.body) ?? illFormedInput(request.body, 'body'));
+  done(unexpectedMediaType(request.headers, [JSON_MEDIA_TYPE]) ?? malformedBody(request.body));
 }

@@ -11,7 +11,7 @@ class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const malformed = metadata.type === 'body' ? malformedBody(value) : undefined;
     if (malformed) throw malformed;
-    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+    if (metadata.type === 'query' || metadata.type === 'param') {
       const illFormed = illFormedInput(value, metadata.type === 'param' ? `path.${metadata.data ?? ''}` : metadata.type);
       if (illFormed) throw illFormed;
     }
