@@ -190,6 +190,15 @@ describe('a JSON route given another content type', () => {
     expect(asForm.body.detail).toContain('application/json');
   });
 
+  it('POST /login given JSON (even JSON that does not parse) is a friendly 415 page, rendered as HTML directly', async () => {
+    for (const body of ['{"username":"a"}', '[not json']) {
+      const response = await request(t.url).post('/login').set('content-type', 'application/json').send(body);
+      expect(response.status).toBe(415);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.text).toContain('This content type is not accepted here.');
+    }
+  });
+
   it('form routes keep their type: /oauth/introspect names the form type for JSON', async () => {
     const response = await request(t.url).post('/oauth/introspect').set(bearer(t.apiKeys.verify)).send({ token: 'x' });
     expectError(response, 415, 'unsupported_media_type');
