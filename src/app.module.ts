@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ApiKeyGuard } from './clients/api-key.guard.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { MediaTypeGuard } from './common/media-type.guard.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { ChatwardenConfig } from './config/config.schema.js';
 import { CoreModule } from './core.module.js';
@@ -12,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { LoginModule } from './login/login.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { SignaturesModule } from './signatures/signatures.module.js';
+import { SiteModule } from './site/site.module.js';
 import { SsoModule } from './sso/sso.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -31,10 +33,13 @@ export class AppModule {
         SsoModule,
         SignaturesModule,
         WebhooksModule,
+        SiteModule,
         ...(config.devMode ? [DemoModule] : []),
       ],
       providers: [
+        // In this order: the API key before anything about the body (SPEC.md "Errors for integrators").
         { provide: APP_GUARD, useExisting: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: MediaTypeGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

@@ -12,6 +12,8 @@ import { AppModule } from './app.module.js';
 import type { ChatwardenConfig } from './config/config.schema.js';
 import { PinoNestLogger } from './observability/pino-nest-logger.js';
 import { installRequestContext } from './observability/request-context.js';
+import { installRouteIndex } from './common/method-not-allowed.js';
+import { installJsonBodyParser } from './common/request-input.js';
 import { trustProxyFunction } from './common/trust-proxy.js';
 import { HOT_PATHS } from './common/hot-paths.js';
 import { addCommonErrorResponses, errorResponsesFor } from './common/api-docs.js';
@@ -46,6 +48,9 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, keywords: ['example'] } },
   });
   installRequestContext(adapter.getInstance(), HOT_PATHS);
+  // Before any route is added: a wrong method on a known path is then a 405 with Allow.
+  installRouteIndex(adapter.getInstance());
+  installJsonBodyParser(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger),
     // Throw instead of exiting, so main.ts reports the reason and tests see it.
@@ -64,7 +69,8 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
       .setTitle('chatwarden')
       .setDescription('Login, encrypted user tokens and webhook signature verification for chatbots. Server-to-server routes take `Authorization: Bearer <API key>`.')
       .setVersion('0.1.0')
-      .addBearerAuth()
+      // An API key is an opaque string (`cwk_<id>_<secret>`), not a JWT: no bearerFormat.
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'An API key made by `chatwarden clients add` (opaque, `cwk_…`)' })
       .build(),
   );
   document.paths[VERIFY_TOKEN_PATH] = verifyTokenOpenApiPath(

@@ -87,6 +87,7 @@ describe('ChatwardenClient.verifyToken', () => {
       status: 401,
       error: 'token_malformed',
       message: "We couldn't confirm who you are. Please log in again.",
+      detail: expect.any(String),
       requestId: expect.any(String),
     });
     await expect(client.verifyToken({ token, bot: 'other' })).resolves.toMatchObject({ valid: false, status: 401, error: 'wrong_bot' });

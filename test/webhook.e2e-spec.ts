@@ -271,7 +271,7 @@ describe('bad input is a 4xx, never a 500', () => {
     ['an action with a space', { ...CALLS.inbenta(), action: 'orders lookup' }, 'invalid_request'],
     ['an unknown bot', { ...CALLS.inbenta(), bot: 'ghost' }, 'unknown_bot'],
     ['a bot without webhook settings', { ...CALLS.inbenta(), bot: 'shop' }, 'webhook_not_configured'],
-    ['no body for a POST', { bot: 'inbenta', headers: { 'x-inbenta-webhook-key': SECRET } }, 'request_invalid'],
+    ['no body for a POST', { bot: 'inbenta', headers: { 'x-inbenta-webhook-key': SECRET } }, 'invalid_request'],
   ])('%s', async (_name, payload, code) => {
     const response = await verifyWebhook(payload);
     expect(response.status).toBeGreaterThanOrEqual(400);

@@ -43,6 +43,8 @@ export interface Refusal {
   status: number;
   error: string;
   message: string;
+  /** What exactly is wrong, for you as the developer (a field, an unknown bot name); not for the chat. */
+  detail?: string;
   requestId?: string;
 }
 

@@ -14,6 +14,7 @@
  *   the vendor's access token.
  */
 import { AppError } from '../common/app-error.js';
+import { ERROR_CATALOG } from '../common/error-catalog.js';
 
 /** The `bots.*.chat` block with its secrets already resolved to strings. */
 export interface ChatConfig {
@@ -64,14 +65,10 @@ export interface ChatApiOptions {
 
 export type ChatApiErrorCode = 'session_expired' | 'chat_api_unavailable' | 'chat_api_rejected';
 
-const STATUS: Record<ChatApiErrorCode, number> = {
-  // The conversation named by the session token is gone; the widget must start a new one.
-  session_expired: 410,
-  // The vendor refused the call (credentials, variable name, unexpected answer).
-  chat_api_rejected: 502,
-  // Timeouts, network errors, 5xx, rate limiting, unreadable answers.
-  chat_api_unavailable: 503,
-};
+// session_expired (410): the conversation named by the session token is gone; the widget must start a new one.
+// chat_api_rejected (502): the vendor refused the call (credentials, variable name, unexpected answer).
+// chat_api_unavailable (503): timeouts, network errors, 5xx, rate limiting, unreadable answers.
+// Statuses come from the error catalog like every other code.
 
 /**
  * A failed Chat API call. `message` describes what happened (HTTP status,
@@ -88,7 +85,7 @@ export class ChatApiError extends AppError {
     /** HTTP status the vendor answered with, when there was an answer. */
     readonly upstreamStatus?: number,
   ) {
-    super(code, message, STATUS[code]);
+    super(code, message, ERROR_CATALOG[code][0]);
     this.name = 'ChatApiError';
   }
 }

@@ -7,6 +7,7 @@
  */
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { ownEntry } from '../common/own-entry.js';
 import { AppConfig } from '../config/app-config.js';
 import { ROOT_LOGGER } from '../core.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -60,7 +61,7 @@ export class ChatVariableService extends ChatVariablePort implements OnModuleIni
   }
 
   private chatConfigFor(session: SessionRecord): ChatConfig | undefined {
-    return this.config.bots[session.bot]?.chat as ChatConfig | undefined;
+    return ownEntry(this.config.bots, session.bot)?.chat as ChatConfig | undefined;
   }
 
   private logFailure(operation: 'push' | 'clear', session: SessionRecord, chat: ChatConfig, error: unknown): void {

@@ -4,9 +4,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { ConfigError } from '../config/config.loader.js';
 import { AuditLog } from '../observability/audit-log.js';
-import { StoreUnavailableError } from '../store/store.js';
 
 export const CLI_FLAGS = {
   json: false,
@@ -35,14 +33,15 @@ export class CliOutput {
     return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
   }
 
+  /**
+   * An AppError's `message` is written for the end user in a chat ("Please
+   * log in again"); the operator gets its `detail` (what exactly is wrong)
+   * when it has one.
+   */
   fail(error: unknown): void {
-    const message =
-      error instanceof AppError || error instanceof ConfigError || error instanceof StoreUnavailableError
-        ? error.message
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    const code = error instanceof AppError ? error.code : error instanceof StoreUnavailableError ? 'store_unavailable' : 'error';
+    const code = error instanceof AppError ? error.code : 'error';
+    const detail = error instanceof AppError ? error.detail : undefined;
+    const message = detail ?? (error instanceof Error ? error.message : String(error));
     if (this.json) process.stdout.write(`${JSON.stringify({ error: code, message })}\n`);
     else process.stderr.write(`error: ${message}\n`);
     process.exitCode = 1;

@@ -7,7 +7,6 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/app-error.js';
 import { appError } from '../common/error-catalog.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { randomId, randomToken } from '../crypto/random.js';
@@ -56,10 +55,10 @@ export class ApiClientService {
    */
   authorize(authorizationHeader: string | string[] | undefined, scope: Scope): ApiClientInfo {
     const match = typeof authorizationHeader === 'string' ? BEARER.exec(authorizationHeader) : null;
-    if (!match) throw appError('api_key_missing');
+    if (!match) throw appError('api_key_missing', { detail: 'send Authorization: Bearer <API key> (make one with: chatwarden clients add NAME --scopes verify)' });
     const client = this.authenticate(match[1]);
-    if (!client) throw appError('api_key_invalid');
-    if (!client.scopes.includes(scope)) throw new AppError('scope_missing', `This API key lacks the "${scope}" scope.`, 403);
+    if (!client) throw appError('api_key_invalid', { detail: 'the key matches no live API client: revoked, mistyped, or made for another keys dir' });
+    if (!client.scopes.includes(scope)) throw appError('scope_missing', { detail: `this API key lacks the "${scope}" scope` });
     return client;
   }
 
@@ -76,10 +75,10 @@ export class ApiClientService {
 
   async add(name: string, scopes: string[]): Promise<{ client: ApiClientInfo; key: string }> {
     const trimmed = name.trim();
-    if (!/^[\w .@-]{1,64}$/.test(trimmed)) throw new AppError('invalid_name', 'a client name is 1-64 letters, digits, spaces or . @ - _', 400);
+    if (!/^[\w .@-]{1,64}$/.test(trimmed)) throw appError('invalid_name', { detail: 'a client name is 1-64 letters, digits, spaces or . @ - _' });
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (scopes.length === 0 || unknown.length > 0) {
-      throw new AppError('invalid_scopes', `scopes are a comma-separated list of ${SCOPES.join(', ')}`, 400);
+      throw appError('invalid_scopes', { detail: `scopes are a comma-separated list of ${SCOPES.join(', ')}` });
     }
     const id = randomId(6);
     const key = `cwk_${id}_${randomToken(32)}`;
@@ -118,7 +117,7 @@ export class ApiClientService {
         return found;
       }),
     }));
-    if (!found) throw new AppError('client_not_found', `no API client with id ${id}`, 404);
+    if (!found) throw appError('client_not_found', { detail: `no API client with id ${id}` });
     return withoutHash(found);
   }
 

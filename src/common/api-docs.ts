@@ -2,6 +2,21 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, type ApiResponseOptions } from '@nestjs/swagger';
 import { ERROR_CATALOG, type ErrorCode } from './error-catalog.js';
 
+/** What `detail` says for the codes where the developer most needs it (SPEC.md "Errors for integrators"). */
+const DETAIL_EXAMPLES: Partial<Record<ErrorCode, string>> = {
+  invalid_request: 'subject must be 1-256 characters without spaces',
+  unknown_bot: 'bot "shpo" is not configured; configured: shop, hr',
+  unknown_action: 'action "orders.lokup" is not configured; configured: orders.lookup, orders.refund',
+  unknown_role: 'role "admin" is not configured; configured: customer, support',
+  unsupported_media_type: 'send the body as Content-Type: application/json (got "text/plain")',
+  method_not_allowed: 'use POST',
+};
+
+function detailExample(code: ErrorCode): { detail?: string } {
+  const detail = DETAIL_EXAMPLES[code];
+  return detail === undefined ? {} : { detail };
+}
+
 /** OpenAPI response objects for error codes, one example per code, grouped by status. */
 export function errorResponsesFor(codes: ErrorCode[]): Record<number, { description: string; content: Record<string, { examples: Record<string, unknown> }> }> {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -17,7 +32,7 @@ export function errorResponsesFor(codes: ErrorCode[]): Record<number, { descript
         content: {
           'application/json': {
             examples: Object.fromEntries(
-              group.map((code) => [code, { value: { error: code, message: ERROR_CATALOG[code][1], requestId: 'req-1' } }]),
+              group.map((code) => [code, { value: { error: code, message: ERROR_CATALOG[code][1], ...detailExample(code), requestId: 'req-1' } }]),
             ),
           },
         },

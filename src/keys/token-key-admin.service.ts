@@ -1,7 +1,7 @@
 /** The operator's side of the token key lifecycle: rotate, retire, prune (CLI `keys …`). */
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { AppError } from '../common/app-error.js';
+import { appError } from '../common/error-catalog.js';
 import { Store } from '../store/store.js';
 import { KeysDir } from './keys-dir.js';
 import { KEY_RELOAD_INTERVAL_MS, newKeyRecord } from './token-key-ring.service.js';
@@ -33,11 +33,7 @@ export class TokenKeyAdmin {
 
   async rotate(activateInSeconds = DEFAULT_ACTIVATION_DELAY_SECONDS, now = new Date()): Promise<TokenKeyStatus> {
     if (!Number.isInteger(activateInSeconds) || activateInSeconds < MIN_ACTIVATION_DELAY_SECONDS) {
-      throw new AppError(
-        'activation_too_soon',
-        `--activate-in must be at least ${MIN_ACTIVATION_DELAY_SECONDS} seconds so every instance loads the key before it is used`,
-        400,
-      );
+      throw appError('activation_too_soon', { detail: `--activate-in must be at least ${MIN_ACTIVATION_DELAY_SECONDS} seconds so every instance loads the key before it is used` });
     }
     let record!: TokenKeyRecord;
     await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => {
@@ -52,9 +48,9 @@ export class TokenKeyAdmin {
     await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => {
       const statuses = keyStatuses(file.keys, now.getTime());
       const status = statuses.find((s) => s.kid === kid);
-      if (!status) throw new AppError('key_not_found', `no token key with id ${kid}`, 404);
+      if (!status) throw appError('key_not_found', { detail: `no token key with id ${kid}` });
       if (status.state === 'active') {
-        throw new AppError('key_active', `${kid} is the active key: run \`keys rotate\` and retire it once the new key is active`, 409);
+        throw appError('key_active', { detail: `${kid} is the active key: run \`keys rotate\` and retire it once the new key is active` });
       }
       return { keys: file.keys.map((k) => (k.kid === kid && !k.retiredAt ? { ...k, retiredAt: now.toISOString() } : k)) };
     });

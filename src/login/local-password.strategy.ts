@@ -32,7 +32,7 @@ export class LocalPasswordStrategy extends PassportStrategy(Strategy, LOCAL_PASS
   }
 
   async validate(request: FastifyRequest): Promise<PasswordLogin> {
-    if (!this.config.login.local) throw new AppError('password_login_disabled', 'Password sign-in is not enabled here.', 404);
+    if (!this.config.login.local) throw appError('password_login_disabled', { detail: 'login.local is off in the config' });
     const form = parseLoginForm(request.headers['content-type'], request.body);
     const state = await this.forms.take(form.formToken);
     if (!state) throw new LoginAttemptError(appError('form_expired'), { form });

@@ -7,10 +7,8 @@
  */
 import { Injectable, Optional } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { ERROR_CATALOG } from '../common/error-catalog.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AuditLog } from '../observability/audit-log.js';
-import { StoreUnavailableError } from '../store/store.js';
 import { TokenService } from '../tokens/token.service.js';
 import { BotOriginService, type LoginBot } from './bot-origin.service.js';
 import type { BrowserPage } from './browser-page.js';
@@ -82,10 +80,8 @@ export class LoginCompletionService {
   private failure(error: unknown, login: CompletedLogin, bot?: LoginBot): BrowserPage {
     const retryUrl = bot ? loginUrl(bot, login.mode, login.conversation) : undefined;
     if (error instanceof AppError) {
-      return renderErrorPage({ status: error.status, title: "We couldn't sign you in", message: error.message, bot, retryUrl });
-    }
-    if (error instanceof StoreUnavailableError) {
-      return renderErrorPage({ status: 503, title: 'Please try again in a moment', message: ERROR_CATALOG.store_unavailable[1], bot, retryUrl });
+      const title = error.status >= 500 ? 'Please try again in a moment' : "We couldn't sign you in";
+      return renderErrorPage({ status: error.status, title, message: error.message, bot, retryUrl });
     }
     throw error;
   }

@@ -61,7 +61,9 @@ export function parseLoginForm(contentType: string | undefined, body: unknown): 
 }
 
 function invalidForm(): AppError {
-  return new AppError('invalid_request', 'Some of the form was missing or too long. Please start again.', 400);
+  return new AppError('invalid_request', 'Some of the form was missing or too long. Please start again.', 400, {
+    detail: 'the form needs formToken, username and password, each once and within its length limit',
+  });
 }
 
 /** bot/origin/mode/conversation when they are short plain strings (only used to offer "Start again"). */

@@ -9,7 +9,6 @@ import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type Exception
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/app-error.js';
 import { appError } from '../common/error-catalog.js';
-import { StoreUnavailableError } from '../store/store.js';
 import type { BrowserPage } from './browser-page.js';
 import { sendPage } from './browser-reply.js';
 import { LoginAttemptError } from './login-form.js';
@@ -29,10 +28,11 @@ export class LoginPageFilter implements ExceptionFilter {
     sendPage(http.getResponse<FastifyReply>(), await this.pageFor(exception, String(request.id)));
   }
 
-  private async pageFor(exception: unknown, requestId: string): Promise<BrowserPage> {
+  /** The page for any failure on /login (also used for Fastify's own errors, see login-error-page.hook.ts). */
+  async pageFor(exception: unknown, requestId: string): Promise<BrowserPage> {
     try {
       if (exception instanceof LoginAttemptError) return await this.pages.errorPage(exception.error, exception.context);
-      if (exception instanceof AppError || exception instanceof StoreUnavailableError) return await this.pages.errorPage(exception, {});
+      if (exception instanceof AppError) return await this.pages.errorPage(exception, {});
       const status = exception instanceof HttpException ? exception.getStatus() : (exception as { statusCode?: unknown })?.statusCode;
       if (typeof status === 'number' && status >= 400 && status < 500) return await this.pages.errorPage(fromStatus(status), {});
     } catch (error) {
@@ -47,5 +47,5 @@ function fromStatus(status: number): AppError {
   if (status === 413) return appError('payload_too_large');
   if (status === 415) return appError('unsupported_media_type');
   if (status === 429) return appError('too_many_requests');
-  return new AppError('invalid_request', 'The request is not valid.', status);
+  return appError('invalid_request');
 }

@@ -6,9 +6,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { ERROR_CATALOG } from '../common/error-catalog.js';
 import { AppConfig } from '../config/app-config.js';
-import { StoreUnavailableError } from '../store/store.js';
 import { BotOriginService, type LoginBot } from './bot-origin.service.js';
 import type { BrowserPage } from './browser-page.js';
 import { FormTokenService, type LoginFormState } from './form-token.service.js';
@@ -89,9 +87,6 @@ export class LoginPageService {
       }
       return renderErrorPage({ status: error.status, title: titleFor(error.status), message: error.message, bot, retryUrl });
     }
-    if (error instanceof StoreUnavailableError) {
-      return renderErrorPage({ status: 503, title: 'Please try again in a moment', message: ERROR_CATALOG.store_unavailable[1], bot, retryUrl });
-    }
     throw error;
   }
 
@@ -99,10 +94,12 @@ export class LoginPageService {
     const { bot, origin, mode = 'popup', conversation } = query;
     const checked = this.bots.check(bot, origin);
     if (typeof mode !== 'string' || !MODES.includes(mode as LoginMode)) {
-      throw new AppError('invalid_request', 'The sign-in mode must be popup or iframe.', 400);
+      throw new AppError('invalid_request', 'The sign-in mode must be popup or iframe.', 400, { detail: 'mode must be popup or iframe' });
     }
     if (conversation !== undefined && (typeof conversation !== 'string' || !CONVERSATION.test(conversation))) {
-      throw new AppError('invalid_request', 'The conversation id is not valid.', 400);
+      throw new AppError('invalid_request', 'The conversation id is not valid.', 400, {
+        detail: 'conversation must be 1-512 printable ASCII characters without spaces',
+      });
     }
     return { bot: checked.id, origin: checked.origin, mode: mode as LoginMode, ...(conversation !== undefined && { conversation }) };
   }

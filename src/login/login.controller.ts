@@ -1,5 +1,5 @@
 import { Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiConsumes, ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendPage } from './browser-reply.js';
 import { LocalLoginGuard } from './local-login.guard.js';
@@ -24,6 +24,7 @@ export class LoginController {
   }
 
   @Post()
+  @ApiConsumes('application/x-www-form-urlencoded')
   @UseGuards(LocalLoginGuard)
   async submit(@Req() request: FastifyRequest & { user: PasswordLogin }, @Res() reply: FastifyReply): Promise<void> {
     const { state, subject, roles } = request.user;

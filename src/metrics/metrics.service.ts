@@ -32,7 +32,7 @@ const SIGNATURE_FAILURES = new Set([
   'signature_invalid',
   'timestamp_invalid',
   'replayed',
-  'request_invalid',
+  'invalid_request',
   'body_too_large',
   'ip_not_allowed',
   'webhook_misconfigured',

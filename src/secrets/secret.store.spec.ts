@@ -112,11 +112,11 @@ describe('SecretStore as the verifiers see it', () => {
     writeFileSync(join(dir, SECRETS_FILE), JSON.stringify({ bots: { shop: [{ id: 'cli-1', value: 42, createdAt: 'x' }] } }));
     const error = await failure(() => store().list('shop'));
     expect(error).toMatchObject({ code: 'secrets_file_invalid' });
-    expect(error.message).toMatch(/secrets\.json in the keys dir is not valid/);
+    expect(error.detail).toMatch(/secrets\.json in the keys dir is not valid/);
     writeFileSync(join(dir, SECRETS_FILE), '{not json "super-secret"');
     const syntax = await failure(store().add('shop', 'x'));
     expect(syntax.code).toBe('secrets_file_invalid');
-    expect(syntax.message).not.toContain('super-secret');
+    expect(JSON.stringify([syntax.message, syntax.detail])).not.toContain('super-secret');
   });
 });
 
@@ -140,12 +140,12 @@ describe('SecretStore for the CLI', () => {
 
   it('refuses values the scheme cannot use, and generation where the vendor issues the secret', async () => {
     const secrets = store();
-    expect((await failure(secrets.add('events', 'plain-text'))).message).toMatch(/must be a whsec_/);
-    expect((await failure(secrets.add('ck', 'not a key'))).message).toMatch(/DSA public key/);
-    expect((await failure(secrets.add('shop', 'two\nlines'))).message).toMatch(/control characters/);
-    expect((await failure(secrets.add('shop', '   '))).message).toMatch(/is empty/);
+    expect((await failure(secrets.add('events', 'plain-text'))).detail).toMatch(/must be a whsec_/);
+    expect((await failure(secrets.add('ck', 'not a key'))).detail).toMatch(/DSA public key/);
+    expect((await failure(secrets.add('shop', 'two\nlines'))).detail).toMatch(/control characters/);
+    expect((await failure(secrets.add('shop', '   '))).detail).toMatch(/is empty/);
     expect((await failure(secrets.add('shop', undefined))).code).toBe('secret_not_generated');
-    expect((await failure(secrets.add('ghost', 'x'))).message).toMatch(/unknown bot "ghost" \(configured bots: shop, events, ck, plain\)/);
+    expect((await failure(secrets.add('ghost', 'x'))).detail).toMatch(/unknown bot "ghost" \(configured bots: shop, events, ck, plain\)/);
     expect((await failure(secrets.add('plain', 'x'))).code).toBe('webhook_not_configured');
   });
 
@@ -173,7 +173,7 @@ describe('SecretStore for the CLI', () => {
 
   it('refuses to retire a config secret or an unknown id', async () => {
     const secrets = store();
-    expect((await failure(secrets.retire('shop', 'config-1'))).message).toBe(
+    expect((await failure(secrets.retire('shop', 'config-1'))).detail).toBe(
       'config-1 comes from the config file (bots.shop.webhook.secrets[1]): remove it there and restart',
     );
     expect((await failure(secrets.retire('shop', 'cli-00000000'))).code).toBe('secret_not_found');

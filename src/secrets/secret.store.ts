@@ -16,7 +16,8 @@
  * and as the one-time result of `add`.
  */
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError } from '../common/app-error.js';
+import { appError } from '../common/error-catalog.js';
+import { hasOwnName, ownEntry } from '../common/own-entry.js';
 import { AppConfig } from '../config/app-config.js';
 import { randomId } from '../crypto/random.js';
 import { KeysDir } from '../keys/keys-dir.js';
@@ -79,7 +80,7 @@ export class SecretStore extends WebhookSecretSource {
     if (cached && now < cached.until) return cached.secrets;
     const entry = this.compute(botId, now);
     // Only configured bots are remembered, so unknown names cannot grow the map.
-    if (this.config.bots[botId]) this.live.set(botId, entry);
+    if (hasOwnName(this.config.bots, botId)) this.live.set(botId, entry);
     return entry.secrets;
   }
 
@@ -91,10 +92,10 @@ export class SecretStore extends WebhookSecretSource {
     const scheme = this.schemeOf(botId);
     const secretValue = value === undefined ? this.generate(scheme) : value.trim();
     const problem = secretValueProblem(scheme, secretValue);
-    if (problem) throw new AppError('secret_invalid', `the secret ${problem}`, 400);
+    if (problem) throw appError('secret_invalid', { detail: `the secret ${problem}` });
     const now = Date.now();
     const stored: StoredSecret = { id: `cli-${randomId(4)}`, value: secretValue, createdAt: new Date(now).toISOString() };
-    await this.write((file) => ({ bots: { ...file.bots, [botId]: [...(file.bots[botId] ?? []), stored] } }), now);
+    await this.write((file) => ({ bots: { ...file.bots, [botId]: [...(ownEntry(file.bots, botId) ?? []), stored] } }), now);
     return { secret: this.info(botId, stored, now), value: secretValue };
   }
 
@@ -105,7 +106,7 @@ export class SecretStore extends WebhookSecretSource {
     const configured = this.configSecrets(botId).map(
       (secret): SecretInfo => ({ id: secret.id, bot: botId, source: 'config', state: 'live' }),
     );
-    const added = (this.readForAdmin().bots[botId] ?? []).map((secret) => this.info(botId, secret, now));
+    const added = (ownEntry(this.readForAdmin().bots, botId) ?? []).map((secret) => this.info(botId, secret, now));
     return [...configured, ...added];
   }
 
@@ -118,17 +119,13 @@ export class SecretStore extends WebhookSecretSource {
     this.schemeOf(botId);
     const configured = this.configSecrets(botId).findIndex((secret) => secret.id === id);
     if (configured >= 0) {
-      throw new AppError(
-        'secret_in_config',
-        `${id} comes from the config file (bots.${botId}.webhook.secrets[${configured}]): remove it there and restart`,
-        400,
-      );
+      throw appError('secret_in_config', { detail: `${id} comes from the config file (bots.${botId}.webhook.secrets[${configured}]): remove it there and restart` });
     }
     const now = Date.now();
     const retireAt = now + afterSeconds * 1000;
     let found: StoredSecret | undefined;
     await this.write((file) => {
-      const secrets = (file.bots[botId] ?? []).map((secret) => {
+      const secrets = (ownEntry(file.bots, botId) ?? []).map((secret) => {
         if (secret.id !== id) return secret;
         const current = secret.retireAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(secret.retireAt);
         found = current <= retireAt ? secret : { ...secret, retireAt: new Date(retireAt).toISOString() };
@@ -136,10 +133,10 @@ export class SecretStore extends WebhookSecretSource {
       });
       return { bots: { ...file.bots, [botId]: secrets } };
     }, now);
-    if (!found) throw new AppError('secret_not_found', `bot ${botId} has no secret ${id} (see: chatwarden secrets list ${botId})`, 404);
+    if (!found) throw appError('secret_not_found', { detail: `bot ${botId} has no secret ${id} (see: chatwarden secrets list ${botId})` });
     const endsAt = Math.max(now, Date.parse(found.retireAt as string));
     const remaining =
-      this.configSecrets(botId).length + (this.readForAdmin().bots[botId] ?? []).filter((secret) => isLive(secret, endsAt)).length;
+      this.configSecrets(botId).length + (ownEntry(this.readForAdmin().bots, botId) ?? []).filter((secret) => isLive(secret, endsAt)).length;
     return { secret: this.info(botId, found, now), remaining };
   }
 
@@ -159,31 +156,31 @@ export class SecretStore extends WebhookSecretSource {
         : kind === 'none'
           ? 'it has no secrets'
           : `the vendor issues this secret: copy it from the vendor's console and pipe it into --stdin`;
-    throw new AppError('secret_not_generated', `scheme ${scheme} cannot use a generated secret: ${how}`, 400);
+    throw appError('secret_not_generated', { detail: `scheme ${scheme} cannot use a generated secret: ${how}` });
   }
 
   /** The bot's scheme; an unknown bot or one without `webhook:` is a clear error. */
   private schemeOf(botId: string): WebhookScheme {
-    const bot = this.config.bots[botId];
+    const bot = ownEntry(this.config.bots, botId);
     if (!bot) {
       const known = Object.keys(this.config.bots).join(', ') || 'none';
-      throw new AppError('unknown_bot', `unknown bot "${botId}" (configured bots: ${known})`, 400);
+      throw appError('unknown_bot', { detail: `unknown bot "${botId}" (configured bots: ${known})` });
     }
     const scheme = bot.webhook?.scheme;
     if (!isWebhookScheme(scheme)) {
-      throw new AppError('webhook_not_configured', `bot ${botId} has no webhook: block in the config; add one with its scheme first`, 400);
+      throw appError('webhook_not_configured', { detail: `bot ${botId} has no webhook: block in the config; add one with its scheme first` });
     }
     return scheme;
   }
 
   private configSecrets(botId: string): LiveSecret[] {
-    const secrets = this.config.bots[botId]?.webhook?.secrets;
+    const secrets = ownEntry(this.config.bots, botId)?.webhook?.secrets;
     if (!Array.isArray(secrets)) return [];
     return secrets.filter((value): value is string => typeof value === 'string').map((value, index) => ({ id: `config-${index}`, value }));
   }
 
   private compute(botId: string, now: number): LiveEntry {
-    const stored = this.file.bots[botId] ?? [];
+    const stored = ownEntry(this.file.bots, botId) ?? [];
     const live = stored.filter((secret) => isLive(secret, now));
     const until = Math.min(
       Number.POSITIVE_INFINITY,
@@ -231,7 +228,7 @@ export class SecretStore extends WebhookSecretSource {
     try {
       return this.readFile();
     } catch (error) {
-      if (error instanceof SecretsFileError) throw new AppError('secrets_file_invalid', error.message, 500);
+      if (error instanceof SecretsFileError) throw appError('secrets_file_invalid', { detail: error.message });
       throw error;
     }
   }
@@ -246,7 +243,7 @@ export class SecretStore extends WebhookSecretSource {
       });
     } catch (error) {
       if (error instanceof SyntaxError || error instanceof SecretsFileError) {
-        throw new AppError('secrets_file_invalid', error instanceof SecretsFileError ? error.message : new SecretsFileError('not JSON').message, 500);
+        throw appError('secrets_file_invalid', { detail: error instanceof SecretsFileError ? error.message : new SecretsFileError('not JSON').message });
       }
       throw error;
     }

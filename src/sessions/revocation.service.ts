@@ -1,6 +1,8 @@
 /** Immediate revocation (HTTP `POST /v1/sessions/revoke` and CLI `sessions revoke`): the next verify anywhere fails. */
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/app-error.js';
+import { appError, unknownName } from '../common/error-catalog.js';
+import { hasOwnName } from '../common/own-entry.js';
+import { AppConfig } from '../config/app-config.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { SessionService, type SessionRecord } from './session.service.js';
 
@@ -27,6 +29,7 @@ export class RevocationService {
   constructor(
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
+    private readonly config: AppConfig,
   ) {}
 
   onRevoked(listener: RevocationListener): void {
@@ -35,8 +38,10 @@ export class RevocationService {
 
   async revoke(request: RevokeRequest): Promise<RevokedSession[]> {
     if ((request.sessionId === undefined) === (request.subject === undefined)) {
-      throw new AppError('invalid_request', 'Give either sessionId or subject (optionally with bot).', 400);
+      throw appError('invalid_request', { detail: 'give either sessionId or subject (optionally with bot)' });
     }
+    // A bot the config does not have holds no sessions: a typo must not look like "nothing to revoke".
+    if (request.bot !== undefined && !hasOwnName(this.config.bots, request.bot)) throw unknownName('unknown_bot', request.bot, Object.keys(this.config.bots));
     let ended: RevokedSession[];
     if (request.sessionId !== undefined) {
       const record = await this.sessions.end(request.sessionId);

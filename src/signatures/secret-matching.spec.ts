@@ -46,10 +46,10 @@ describe('secret matching', () => {
     const args = { scheme: 'test', header: 'x-sig', secrets, algorithm: 'sha256' as const, encoding: 'hex' as const, parts: ['payload'] };
     expect(matchHmac({ ...args, presented }).id).toBe('cli-1');
     expect(() => matchHmac({ ...args, presented: hmac('sha256', 'other', ['payload']).toString('hex') })).toThrow(
-      expect.objectContaining({ code: 'signature_invalid', detail: 'x-sig does not match any live secret' }),
+      expect.objectContaining({ code: 'signature_invalid', reason: 'x-sig does not match any live secret' }),
     );
     expect(() => matchHmac({ ...args, presented: presented.slice(2) })).toThrow(
-      expect.objectContaining({ code: 'signature_invalid', detail: 'x-sig is not a hex sha256 digest' }),
+      expect.objectContaining({ code: 'signature_invalid', reason: 'x-sig is not a hex sha256 digest' }),
     );
   });
 

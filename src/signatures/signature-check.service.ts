@@ -13,7 +13,6 @@ import { appError } from '../common/error-catalog.js';
 import { trustProxyFunction } from '../common/trust-proxy.js';
 import { AppConfig } from '../config/app-config.js';
 import { AuditLog } from '../observability/audit-log.js';
-import { StoreUnavailableError } from '../store/store.js';
 import { SignatureService, type SignatureVerification } from './signature.service.js';
 import { SignatureError } from './signature-errors.js';
 import type { SignedRequest } from './signature-verifier.js';
@@ -31,8 +30,8 @@ export interface SignatureCheck {
 
 /** Fields of an audit line that describe a failure: its code, and which check failed when the error says. */
 export function failureFields(error: unknown): { outcome: string; detail?: string } {
-  const outcome = error instanceof AppError ? error.code : error instanceof StoreUnavailableError ? 'store_unavailable' : 'internal_error';
-  return error instanceof SignatureError ? { outcome, detail: error.detail } : { outcome };
+  const outcome = error instanceof AppError ? error.code : 'internal_error';
+  return error instanceof SignatureError ? { outcome, detail: error.reason } : { outcome };
 }
 
 @Injectable()

@@ -31,25 +31,25 @@ describe('toSignedRequest', () => {
   });
 
   it('wants exactly one of body and bodyBase64, except that a GET or HEAD may have neither', () => {
-    expect(code({ ...base, body: 'a', bodyBase64: 'YQ==' })).toBe('request_invalid');
-    expect(code(base)).toBe('request_invalid');
-    expect(code({ ...base, method: 'PUT' })).toBe('request_invalid');
+    expect(code({ ...base, body: 'a', bodyBase64: 'YQ==' })).toBe('invalid_request');
+    expect(code(base)).toBe('invalid_request');
+    expect(code({ ...base, method: 'PUT' })).toBe('invalid_request');
     expect(code({ ...base, method: 'HEAD' })).toBeUndefined();
   });
 
   it('refuses base64 that is not canonical padded RFC 4648', () => {
-    for (const bad of ['YQ', 'YQ=', 'Y===', 'YQ==YQ==', 'YQ== ', '-_8=', 'YQ==\n']) expect([bad, code({ ...base, bodyBase64: bad })]).toEqual([bad, 'request_invalid']);
+    for (const bad of ['YQ', 'YQ=', 'Y===', 'YQ==YQ==', 'YQ== ', '-_8=', 'YQ==\n']) expect([bad, code({ ...base, bodyBase64: bad })]).toEqual([bad, 'invalid_request']);
     for (const good of ['', 'YQ==', 'YWI=', 'YWJj', '+/8=']) expect([good, code({ ...base, bodyBase64: good })]).toEqual([good, undefined]);
   });
 
   it('refuses text that UTF-8 bytes cannot produce (a lone surrogate)', () => {
-    expect(code({ ...base, body: 'a\ud800b' })).toBe('request_invalid');
-    expect(code({ ...base, body: 'a\udc00' })).toBe('request_invalid');
+    expect(code({ ...base, body: 'a\ud800b' })).toBe('invalid_request');
+    expect(code({ ...base, body: 'a\udc00' })).toBe('invalid_request');
     expect(code({ ...base, body: '\ud83d\udc4b' })).toBeUndefined();
   });
 
   it('refuses a body that is not text', () => {
-    expect(code({ ...base, body: 1 as unknown as string })).toBe('request_invalid');
-    expect(code({ ...base, bodyBase64: null as unknown as string })).toBe('request_invalid');
+    expect(code({ ...base, body: 1 as unknown as string })).toBe('invalid_request');
+    expect(code({ ...base, bodyBase64: null as unknown as string })).toBe('invalid_request');
   });
 });

@@ -65,11 +65,11 @@ describe('SignatureService', () => {
       null as unknown as SignedRequest,
     ];
     for (const request of malformed) {
-      expect(await rejection(service.verify(BOT, config, request))).toMatchObject({ code: 'request_invalid', status: 400 });
+      expect(await rejection(service.verify(BOT, config, request))).toMatchObject({ code: 'invalid_request', status: 400 });
     }
     const relative = { method: 'GET', url: 'http://[::1', headers: {}, body: Buffer.alloc(0) };
     const meta = webhook({ scheme: 'meta', verifyToken: 'x' });
-    expect((await rejection(service.verify(BOT, meta, relative)))).toMatchObject({ code: 'request_invalid' });
+    expect((await rejection(service.verify(BOT, meta, relative)))).toMatchObject({ code: 'invalid_request' });
   });
 
   it('refuses a client outside allowIps with 403 without consulting the verifier', async () => {

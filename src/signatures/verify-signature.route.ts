@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
 import type { ErrorCode } from '../common/error-catalog.js';
 import { describeError, errorHeaders } from '../common/error.filter.js';
+import { jsonBodyHook } from '../common/request-input.js';
 import { SignatureCheckService } from './signature-check.service.js';
 import type { SignatureInput } from './signature-input.js';
 import type { SignatureVerification } from './signature.service.js';
@@ -25,7 +26,6 @@ export { VERIFY_SIGNATURE_PATH };
 /** Every code the route can answer, for the OpenAPI document (and `/v1/verify/webhook`, which runs the same checks first). */
 export const SIGNATURE_ERROR_CODES: readonly ErrorCode[] = [
   'invalid_request',
-  'request_invalid',
   'unknown_bot',
   'webhook_not_configured',
   'client_ip_required',
@@ -62,14 +62,26 @@ export class VerifySignatureRoute implements OnModuleInit {
       method: 'POST',
       url: VERIFY_SIGNATURE_PATH,
       schema: { body: VERIFY_SIGNATURE_REQUEST, response: { 200: SIGNATURE_VERIFICATION_RESPONSE } },
+      // The API key before anything about the body (SPEC.md "Errors for integrators"); then its type and text.
+      onRequest: (request, _reply, done) => done(this.unauthorized(request)),
+      preValidation: jsonBodyHook,
       handler: (request) => this.handle(request as FastifyRequest<{ Body: SignatureInput }>),
       errorHandler: (error, request, reply) => this.fail(error, request, reply),
     });
   }
 
+  /** The refusal of the request's API key, or undefined when it holds the `verify` scope. */
+  private unauthorized(request: FastifyRequest): Error | undefined {
+    try {
+      this.clients.authorize(request.headers.authorization, 'verify');
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
   /** Fastify sends what the promise resolves to, through the response schema's serializer; a throw or rejection goes to `fail`. */
   private handle(request: FastifyRequest<{ Body: SignatureInput }>): Promise<SignatureVerification> {
-    this.clients.authorize(request.headers.authorization, 'verify');
     return this.signatures.verify(request.body, String(request.id));
   }
 

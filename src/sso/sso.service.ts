@@ -22,7 +22,7 @@ import type { BrowserPage } from '../login/browser-page.js';
 import { LoginCompletionService, type CompletedLogin } from '../login/login-completion.service.js';
 import { loginUrl, renderErrorPage, type LoginMode } from '../login/login-pages.js';
 import { AuditLog } from '../observability/audit-log.js';
-import { Store, StoreUnavailableError } from '../store/store.js';
+import { Store } from '../store/store.js';
 import {
   OidcAdapter,
   OidcInvalidResponseError,
@@ -175,7 +175,7 @@ export class SsoService {
       this.audit.record('login.failure', {
         method: 'sso',
         provider,
-        reason: failure instanceof AppError ? failure.code : failure instanceof StoreUnavailableError ? 'store_unavailable' : 'internal_error',
+        reason: failure instanceof AppError ? failure.code : 'internal_error',
         ...(context.bot !== undefined && { bot: context.bot }),
       });
       throw failure;
@@ -199,12 +199,10 @@ export class SsoService {
       return this.page(error.status, error.title, error.message, error.context);
     }
     if (error instanceof AppError) {
-      // Validation messages name fields; the popup user needs to know only that the link is wrong.
+      if (error.status >= 500) return this.page(error.status, 'Please try again in a moment', "We can't sign you in right now. Please try again in a moment.", {});
+      // The popup user needs to know only that the link is wrong, not which field.
       const message = error.code === 'invalid_request' ? new SsoError('sso_invalid_request').message : error.message;
       return this.page(error.status, 'Sign-in unavailable', message, {});
-    }
-    if (error instanceof StoreUnavailableError) {
-      return this.page(503, 'Please try again in a moment', "We can't sign you in right now. Please try again in a moment.", {});
     }
     this.logger.error(`SSO request failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return this.page(500, "We couldn't sign you in", 'Something went wrong on our side. Please try again later.', {});

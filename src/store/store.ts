@@ -17,6 +17,9 @@
  * - a key holds either a string (get/set/increment…) or a set (addToSet…);
  * - after close(), every call rejects with StoreUnavailableError.
  */
+import { AppError } from '../common/app-error.js';
+import { ERROR_CATALOG } from '../common/error-catalog.js';
+
 export abstract class Store {
   /** Value of `key`, or null when absent or expired. */
   abstract get(key: string): Promise<string | null>;
@@ -79,11 +82,17 @@ export abstract class Store {
   abstract close(): Promise<void>;
 }
 
-/** The backing store could not be reached; callers answer 503 `store_unavailable`. */
-export class StoreUnavailableError extends Error {
-  readonly code = 'store_unavailable';
+/**
+ * The backing store could not be reached: an AppError like every other
+ * refusal (503 `store_unavailable`, the catalog's message), so callers fail
+ * closed without knowing about the store. `cause` keeps the driver's error
+ * for the log; it never reaches a body (it may name the store's address).
+ */
+export class StoreUnavailableError extends AppError {
   constructor(cause?: unknown) {
-    super('The session store is unreachable', { cause });
+    const [status, message] = ERROR_CATALOG.store_unavailable;
+    super('store_unavailable', message, status, { detail: 'the session store did not answer' });
     this.name = 'StoreUnavailableError';
+    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false, writable: true, configurable: true });
   }
 }

@@ -4,7 +4,6 @@ import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from
 import { RequireScope } from '../clients/api-key.guard.js';
 import { AppError } from '../common/app-error.js';
 import { ApiErrorResponses } from '../common/api-docs.js';
-import { StoreUnavailableError } from '../store/store.js';
 import { TokenService } from './token.service.js';
 import { IntrospectDto } from './dto/token.dto.js';
 
@@ -42,9 +41,8 @@ export class IntrospectionController {
         amr: [verified.authMethod],
       };
     } catch (error) {
-      // §2.2: an invalid token is not an error, it is inactive. A store outage is: fail closed, loudly.
-      if (error instanceof StoreUnavailableError) throw error;
-      if (error instanceof AppError) return { active: false };
+      // §2.2: an invalid token is not an error, it is inactive. Our own failure (the store down) is: fail closed, loudly.
+      if (error instanceof AppError && error.status < 500) return { active: false };
       throw error;
     }
   }

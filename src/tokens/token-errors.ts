@@ -22,11 +22,13 @@ export const TOKEN_REFUSAL_CODES = [
   'conversation_mismatch',
   'permission_denied',
   'unknown_action',
+  'unknown_bot',
 ] as const satisfies readonly TokenErrorCode[];
 
 /** Codes of `POST /v1/verify/token` besides the token refusals: bad input, the API key, the store. */
 export const VERIFY_TOKEN_ROUTE_CODES = ['invalid_request', 'api_key_missing', 'api_key_invalid', 'scope_missing', 'store_unavailable'] as const satisfies readonly ErrorCode[];
 
-export function tokenError(code: TokenErrorCode): AppError {
-  return appError(code);
+/** `detail` is for the developer or operator (the chat shows `message`); it never quotes the token. */
+export function tokenError(code: TokenErrorCode, detail?: string): AppError {
+  return appError(code, detail === undefined ? undefined : { detail });
 }

@@ -5,6 +5,9 @@
  */
 import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import type { BotConfig } from '../config/config.schema.js';
+import { unknownName } from '../common/error-catalog.js';
+import { ownEntry } from '../common/own-entry.js';
 import { decryptToken, encryptClaims, TokenCipherError } from '../crypto/token-cipher.js';
 import { randomToken } from '../crypto/random.js';
 import { TokenKeyRing } from '../keys/token-key-ring.service.js';
@@ -84,15 +87,16 @@ export class TokenService {
   permissionsFor(roles: string[] = [], permissions: string[] = []): string[] {
     const granted = new Set(permissions);
     for (const role of roles) {
-      const rolePermissions = this.config.roles[role];
-      if (!rolePermissions) throw tokenError('unknown_role');
+      // Own keys only: `constructor` or `__proto__` is an unknown role, never Object's (SPEC.md "Errors for integrators").
+      const rolePermissions = ownEntry(this.config.roles, role);
+      if (!rolePermissions) throw unknownName('unknown_role', role, Object.keys(this.config.roles));
       rolePermissions.forEach((p) => granted.add(p));
     }
     return [...granted].sort();
   }
 
   async issue(request: IssueRequest): Promise<IssuedToken> {
-    if (!this.config.bots[request.bot]) throw tokenError('unknown_bot');
+    this.botConfig(request.bot);
     const perms = this.permissionsFor(request.roles, request.permissions);
     const { sessionId, record } = await this.sessions.create({
       sub: request.subject,
@@ -135,12 +139,13 @@ export class TokenService {
 
   /** verify(), also returning the live session record (one store round trip for both). */
   private async check(token: string | undefined, expect: VerifyExpectations): Promise<{ verified: VerifiedToken; session: SessionRecord }> {
+    // A bot the config does not have is the caller's mistake whatever the token: say so first.
+    if (expect.bot !== undefined) this.botConfig(expect.bot);
     const now = Math.floor(Date.now() / 1000);
     const { claims, kid } = await this.decrypt(token, now);
     if (claims.exp <= now) throw tokenError('token_expired');
     if (claims.nbf > now + CLOCK_SKEW_SECONDS) throw tokenError('token_invalid');
-    const botConfig = this.config.bots[claims.aud];
-    if (!botConfig) throw tokenError('token_invalid');
+    if (!ownEntry(this.config.bots, claims.aud)) throw tokenError('token_invalid', 'the token names a bot that is no longer configured');
     if (expect.bot !== undefined && expect.bot !== claims.aud) throw tokenError('wrong_bot');
     if (expect.conversationId !== undefined && claims.conv !== undefined && claims.conv !== expect.conversationId) {
       throw tokenError('conversation_mismatch');
@@ -171,25 +176,37 @@ export class TokenService {
     return this.decrypt(token);
   }
 
+  /** A configured bot, looked up as an own key; `unknown_bot` naming the configured ones otherwise (callers hold an API key or the CLI). */
+  private botConfig(bot: string): BotConfig {
+    const found = ownEntry(this.config.bots, bot);
+    if (!found) throw unknownName('unknown_bot', bot, Object.keys(this.config.bots));
+    return found;
+  }
+
   private requiredPermissions(bot: string, expect: VerifyExpectations): string[] {
     const required = [...(expect.permissions ?? [])];
     if (expect.action !== undefined) {
-      const actionPermissions = this.config.bots[bot].actions[expect.action];
-      if (!actionPermissions) throw tokenError('unknown_action');
+      const actions = ownEntry(this.config.bots, bot)?.actions;
+      const actionPermissions = ownEntry(actions, expect.action);
+      if (!actionPermissions) throw unknownName('unknown_action', expect.action, Object.keys(actions ?? {}));
       required.push(...actionPermissions);
     }
     return required;
   }
 
   private async decrypt(token: string | undefined, now = Math.floor(Date.now() / 1000)): Promise<{ claims: TokenClaims; kid: string }> {
-    if (typeof token !== 'string' || token.trim() === '') throw tokenError('token_missing');
+    if (typeof token !== 'string' || token.trim() === '') throw tokenError('token_missing', 'no token was sent');
     const cached = this.cache.get(token, now);
     if (cached) return cached;
     let decrypted: { payload: unknown; kid: string };
     try {
       decrypted = await decryptToken(token, this.keyRing.keyFor);
     } catch (error) {
-      if (error instanceof TokenCipherError) throw tokenError(error.reason === 'malformed' ? 'token_malformed' : 'token_invalid');
+      if (error instanceof TokenCipherError) {
+        throw error.reason === 'malformed'
+          ? tokenError('token_malformed', 'this is not a chatwarden token: a compact JWE of five base64url parts')
+          : tokenError('token_invalid', 'the token does not decrypt with any loaded token key');
+      }
       throw error;
     }
     const { payload, kid } = decrypted;

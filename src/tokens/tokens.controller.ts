@@ -50,7 +50,7 @@ export class TokensController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke one session, or every session of a subject (optionally for one bot)' })
   @ApiOkResponse({ schema: { example: { revoked: 1, sessionIds: ['pQ2m9xY0aB3cD4eF'] } } })
-  @ApiErrorResponses('invalid_request', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing')
+  @ApiErrorResponses('invalid_request', 'unknown_bot', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing')
   async revoke(@Body() request: RevokeSessionsDto, @Req() http: RequestWithClient): Promise<{ revoked: number; sessionIds: string[] }> {
     const ended = await this.revocation.revoke({ ...request, actor: `client:${http.apiClient?.id}` });
     return { revoked: ended.length, sessionIds: ended.map((s) => s.sessionId) };

@@ -12,6 +12,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
 import { describeError, errorHeaders } from '../common/error.filter.js';
+import { jsonBodyHook } from '../common/request-input.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { TokenService } from './token.service.js';
 import { VERIFIED_TOKEN_RESPONSE, VERIFY_TOKEN_REQUEST, type VerifyTokenRequest } from './verify-token.schema.js';
@@ -38,13 +39,25 @@ export class VerifyTokenRoute implements OnModuleInit {
       method: 'POST',
       url: VERIFY_TOKEN_PATH,
       schema: { body: VERIFY_TOKEN_REQUEST, response: { 200: VERIFIED_TOKEN_RESPONSE } },
+      // The API key before anything about the body (SPEC.md "Errors for integrators"); then its type and text.
+      onRequest: (request, _reply, done) => done(this.unauthorized(request)),
+      preValidation: jsonBodyHook,
       handler: (request, reply) => this.handle(request as FastifyRequest<{ Body: VerifyTokenRequest }>, reply),
       errorHandler: (error, request, reply) => this.fail(error, request, reply),
     });
   }
 
+  /** The refusal of the request's API key, or undefined when it holds the `verify` scope. */
+  private unauthorized(request: FastifyRequest): Error | undefined {
+    try {
+      this.clients.authorize(request.headers.authorization, 'verify');
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
   private async handle(request: FastifyRequest<{ Body: VerifyTokenRequest }>, reply: FastifyReply): Promise<void> {
-    this.clients.authorize(request.headers.authorization, 'verify');
     // The response schema's serializer emits only the documented fields (not `kid`).
     const verified = await this.tokens.verify(request.body.token, request.body);
     this.metrics?.verifyOutcome('valid', reply.elapsedTime / 1000);

@@ -7,6 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../common/app-error.js';
+import { appError } from '../common/error-catalog.js';
 import { AppConfig } from '../config/app-config.js';
 import { randomToken } from '../crypto/random.js';
 import { KeysDir } from '../keys/keys-dir.js';
@@ -93,7 +94,7 @@ export class UsersService {
     const now = new Date().toISOString();
     const record: UserRecord = { username, passwordHash, roles: [...new Set(roles)], disabled: false, createdAt: now, updatedAt: now };
     await this.dir.update<UsersFile>(this.fileName, EMPTY, (file) => {
-      if (file.users.some((u) => u.username === username)) throw new AppError('user_exists', `user ${username} already exists`, 409);
+      if (file.users.some((u) => u.username === username)) throw appError('user_exists', { detail: `user ${username} already exists` });
       return { users: [...file.users, record] };
     });
     return { user: withoutHash(record), ...(generated !== undefined && { generatedPassword: generated }) };
@@ -161,7 +162,7 @@ export class UsersService {
   private checkUsername(raw: string): string {
     const username = normalizeUsername(raw);
     if (!USERNAME.test(username)) {
-      throw new AppError('invalid_username', 'a username is 1-128 characters: letters, digits and . _ @ + - (stored in lower case)', 400);
+      throw appError('invalid_username', { detail: 'a username is 1-128 characters: letters, digits and . _ @ + - (stored in lower case)' });
     }
     return username;
   }
@@ -169,13 +170,13 @@ export class UsersService {
   private checkRoles(roles: string[]): void {
     const unknown = roles.filter((r) => !this.roles.has(r));
     if (unknown.length > 0) {
-      throw new AppError('unknown_role', `unknown role(s) ${unknown.join(', ')}; the config defines: ${[...this.roles].join(', ') || 'none'}`, 400);
+      throw appError('unknown_role', { detail: `unknown role(s) ${unknown.join(', ')}; the config defines: ${[...this.roles].join(', ') || 'none'}` });
     }
   }
 
   private checkPassword(password: string): string {
     if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-      throw new AppError('invalid_password', `a password is ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`, 400);
+      throw appError('invalid_password', { detail: `a password is ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` });
     }
     return password;
   }
@@ -191,5 +192,5 @@ function withoutHash({ passwordHash: _hash, ...info }: UserRecord): UserInfo {
 }
 
 function notFound(username: string): AppError {
-  return new AppError('user_not_found', `no user named ${username}`, 404);
+  return appError('user_not_found', { detail: `no user named ${username}` });
 }

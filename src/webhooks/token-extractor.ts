@@ -20,8 +20,9 @@ const FIELD_PATH = /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/;
 export const DEFAULT_TOKEN_FIELD = 'user_token';
 
 export class WebhookBodyError extends AppError {
-  constructor(readonly detail: string) {
-    super('body_malformed', ERROR_CATALOG.body_malformed[1], ERROR_CATALOG.body_malformed[0]);
+  /** `detail` (what could not be read) is the developer's, in the error body. */
+  constructor(detail: string) {
+    super('body_malformed', ERROR_CATALOG.body_malformed[1], ERROR_CATALOG.body_malformed[0], { detail });
     this.name = 'WebhookBodyError';
   }
 }

@@ -12,14 +12,13 @@
  * `vendorReply`, the body to send back so the chat shows the message.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError } from '../common/app-error.js';
-import { ERROR_CATALOG } from '../common/error-catalog.js';
+import { AppError, type ErrorDetails } from '../common/app-error.js';
+import type { ErrorCode } from '../common/error-catalog.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { failureFields, SignatureCheckService } from '../signatures/signature-check.service.js';
 import type { SignatureVerification } from '../signatures/signature.service.js';
 import type { SignedRequest } from '../signatures/signature-verifier.js';
 import { WebhookConfigsService } from '../signatures/webhook-configs.service.js';
-import { StoreUnavailableError } from '../store/store.js';
 import { TokenService, type VerifiedToken } from '../tokens/token.service.js';
 import type { VerifyWebhookDto } from './dto/verify-webhook.dto.js';
 import { DEFAULT_TOKEN_FIELD, extractToken, WebhookBodyError } from './token-extractor.js';
@@ -38,26 +37,23 @@ export interface WebhookVerification {
 }
 
 interface Failure {
-  code: string;
+  code: ErrorCode;
   message: string;
   status: number;
+  details: ErrorDetails;
 }
 
 /** A refused webhook: the failed step's code, message and status, plus what each step concluded. */
 export class WebhookRefusedError extends AppError {
   constructor(failure: Failure, details: Record<string, unknown>) {
-    super(failure.code, failure.message, failure.status, details);
+    super(failure.code, failure.message, failure.status, { ...(failure.details.detail !== undefined && { detail: failure.details.detail }), ...details });
     this.name = 'WebhookRefusedError';
   }
 }
 
 /** The code, user-safe message and status of an expected failure; anything else is a bug and stays a 500. */
 function failureOf(error: unknown): Failure | undefined {
-  if (error instanceof AppError) return { code: error.code, message: error.message, status: error.status };
-  if (error instanceof StoreUnavailableError) {
-    const [status, message] = ERROR_CATALOG.store_unavailable;
-    return { code: 'store_unavailable', message, status };
-  }
+  if (error instanceof AppError) return { code: error.code, message: error.message, status: error.status, details: error.details };
   return undefined;
 }
 

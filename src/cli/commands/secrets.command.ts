@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { AppError } from '../../common/app-error.js';
+import { appError } from '../../common/error-catalog.js';
 import { AuditLog } from '../../observability/audit-log.js';
 import { SecretStore, type SecretInfo } from '../../secrets/secret.store.js';
 import { CliOutput } from '../cli-output.js';
@@ -37,7 +37,7 @@ export class SecretsAddCommand extends CommandRunner {
   run([bot]: string[], options: AddOptions): Promise<void> {
     return this.out.run(async () => {
       if (options.stdin === options.generate) {
-        throw new AppError('secret_source', 'say where the secret comes from: --stdin (pipe in the secret the vendor gave you) or --generate', 400);
+        throw appError('secret_source', { detail: 'say where the secret comes from: --stdin (pipe in the secret the vendor gave you) or --generate' });
       }
       const value = options.stdin ? await readSecretFromStdin() : undefined;
       const added = await this.secrets.add(bot, value);

@@ -200,7 +200,7 @@ describe('botframework verifier', () => {
     expect((await rejection(service.verify(BOT, config, call(await token(k1, { serviceurl: undefined })))))).toMatchObject({
       code: 'signature_invalid',
     });
-    expect((await rejection(service.verify(BOT, config, call(jwt, 'not json'))))).toMatchObject({ code: 'request_invalid', status: 400 });
+    expect((await rejection(service.verify(BOT, config, call(jwt, 'not json'))))).toMatchObject({ code: 'invalid_request', status: 400 });
   });
 
   it('fails closed with 503 when the metadata or the keys cannot be fetched', async () => {

@@ -108,6 +108,6 @@ describe('chatbotcom verifier', () => {
   it('refuses an absurdly long challenge with a 400', async () => {
     const { service } = harness([], NOW);
     const error = await rejection(service.verify(BOT, withToken, handshake(`challenge=${'a'.repeat(5000)}&token=secret-token`)));
-    expect(error).toMatchObject({ code: 'request_invalid', status: 400 });
+    expect(error).toMatchObject({ code: 'invalid_request', status: 400 });
   });
 });

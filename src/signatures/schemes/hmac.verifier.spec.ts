@@ -50,7 +50,7 @@ describe('hmac verifier', () => {
     const signature = createHmac('sha256', SECRET).update(`POST ${url}\n${BODY}`).digest('hex');
     await expect(service.verify(BOT, bound, post({ 'x-sig': signature }, BODY, url))).resolves.toMatchObject({ valid: true });
     expect((await rejection(service.verify(BOT, bound, post({ 'x-sig': signature }, BODY, `${url}&y=2`)))).code).toBe('signature_invalid');
-    expect((await rejection(service.verify(BOT, bound, post({ 'x-sig': signature }, BODY)))).code).toBe('request_invalid');
+    expect((await rejection(service.verify(BOT, bound, post({ 'x-sig': signature }, BODY)))).code).toBe('invalid_request');
   });
 
   it('refuses a tampered body, another secret, a moved id and a missing prefix', async () => {

@@ -99,7 +99,7 @@ describe('twilio verifier', () => {
     const { service } = harness(configSecrets(TOKEN), NOW);
     for (const url of [undefined, '/myapp.php?foo=1&bar=2', 'ftp://mycompany.com/x']) {
       expect(await rejection(service.verify(BOT, config, post({ 'x-twilio-signature': FORM_SIGNATURE }, FORM, url)))).toMatchObject({
-        code: 'request_invalid',
+        code: 'invalid_request',
         status: 400,
       });
     }
