@@ -15,7 +15,7 @@ import {
   type SigningKeysFile,
   type SigningKeyStatus,
 } from './signing-key-lifecycle.js';
-import { revokeKey } from './token-key-lifecycle.js';
+import { liveRecords, revokeKey } from './token-key-lifecycle.js';
 
 /** How long /.well-known/jwks.json may be cached (Cache-Control max-age). */
 export const JWKS_MAX_AGE_SECONDS = 300;
@@ -38,7 +38,7 @@ export class SigningKeyAdmin {
 
   list(now = Date.now()): Array<SigningKeyStatus | RevokedSigningKeyStatus> {
     const file = this.read();
-    return [...signingKeyStatuses(file.keys, now), ...(file.revoked ?? []).map((r) => ({ ...r, state: 'revoked' as const }))];
+    return [...signingKeyStatuses(liveRecords(file), now), ...(file.revoked ?? []).map((r) => ({ ...r, state: 'revoked' as const }))];
   }
 
   has(kid: string): boolean {
@@ -51,23 +51,23 @@ export class SigningKeyAdmin {
    * once (`0`): no instance or verifier can be relying on another key of it yet.
    */
   async rotate(alg: SigningAlg = DEFAULT_SIGNING_ALG, activateInSeconds = DEFAULT_SIGNING_ACTIVATION_DELAY_SECONDS, now = new Date()): Promise<SigningKeyStatus> {
-    const first = !this.read().keys.some((k) => k.alg === alg);
+    const first = !liveRecords(this.read()).some((k) => k.alg === alg);
     checkActivationDelay(activateInSeconds, first ? 0 : undefined);
     const file = this.read();
     // Generated before the lock is taken (an RSA key takes a moment); the kid is random, unique among live and revoked kids.
     const record = await newSigningKeyRecord(alg, now, activateInSeconds, new Set([...file.keys, ...(file.revoked ?? [])].map((k) => k.kid)));
     await this.keysDir.update<SigningKeysFile>(SIGNING_KEYS_FILE, EMPTY_SIGNING_KEYS_FILE, (current) => {
       // Another run may have added the first key of `alg` meanwhile: then this one is a rotation like any other.
-      if (first && current.keys.some((k) => k.alg === alg)) checkActivationDelay(activateInSeconds);
+      if (first && liveRecords(current).some((k) => k.alg === alg)) checkActivationDelay(activateInSeconds);
       return { ...current, keys: [...current.keys, record] };
     });
     await this.tokenKeys.announce();
-    return signingKeyStatuses(this.read().keys, now.getTime()).find((s) => s.kid === record.kid)!;
+    return signingKeyStatuses(liveRecords(this.read()), now.getTime()).find((s) => s.kid === record.kid)!;
   }
 
   async retire(kid: string, now = new Date()): Promise<SigningKeyStatus> {
     await this.keysDir.update<SigningKeysFile>(SIGNING_KEYS_FILE, EMPTY_SIGNING_KEYS_FILE, (file) => {
-      const status = signingKeyStatuses(file.keys, now.getTime()).find((s) => s.kid === kid);
+      const status = signingKeyStatuses(liveRecords(file), now.getTime()).find((s) => s.kid === kid);
       if (!status) throw notFound(kid, file);
       if (status.state === 'active') {
         throw new AppError('key_active', `${kid} is the active ${status.alg} key: run \`keys rotate --signing --alg ${status.alg}\` and retire it once the new key is active`, 409);
@@ -75,16 +75,17 @@ export class SigningKeyAdmin {
       return { ...file, keys: file.keys.map((k) => (k.kid === kid && !k.retiredAt ? { ...k, retiredAt: now.toISOString() } : k)) };
     });
     await this.tokenKeys.announce();
-    return signingKeyStatuses(this.read().keys, now.getTime()).find((s) => s.kid === kid)!;
+    return signingKeyStatuses(liveRecords(this.read()), now.getTime()).find((s) => s.kid === kid)!;
   }
 
   /** As TokenKeyAdmin.revoke, among the keys of the revoked key's algorithm; the private key is deleted from the file. */
   async revoke(kid: string, now = new Date()): Promise<KeyRevocation> {
     let revocation!: KeyRevocation;
     await this.keysDir.update<SigningKeysFile>(SIGNING_KEYS_FILE, EMPTY_SIGNING_KEYS_FILE, (file) => {
-      const record = file.keys.find((k) => k.kid === kid);
+      const live = liveRecords(file);
+      const record = live.find((k) => k.kid === kid);
       if (!record) throw notFound(kid, file);
-      const group = file.keys.filter((k) => k.alg === record.alg);
+      const group = live.filter((k) => k.alg === record.alg);
       const result = revokeKey(group, kid, now.getTime());
       if (result.outcome === 'not_found') throw notFound(kid, file);
       if (result.outcome === 'no_successor') throw noSuccessor(kid, ` --signing --alg ${record.alg}`);
@@ -93,7 +94,7 @@ export class SigningKeyAdmin {
       revocation = { key: { ...tombstone, state: 'revoked' }, kind: 'signing', alg: record.alg, ...(result.promoted && { activated: result.promoted }) };
       return {
         ...file,
-        keys: file.keys.filter((k) => k.kid !== kid).map((k) => changed.get(k.kid) ?? k),
+        keys: live.filter((k) => k.kid !== kid).map((k) => changed.get(k.kid) ?? k),
         revoked: [...(file.revoked ?? []), tombstone],
       };
     });
@@ -109,10 +110,10 @@ export class SigningKeyAdmin {
   async prune(now = new Date()): Promise<string[]> {
     let removed: string[] = [];
     // Nothing to do: no write (and no empty file where no signing key was ever made).
-    if (prunableSigningKids(this.read().keys, now.getTime(), this.config.tokens.ttlSeconds).length === 0) return [];
+    if (prunableSigningKids(liveRecords(this.read()), now.getTime(), this.config.tokens.ttlSeconds).length === 0) return [];
     await this.keysDir.update<SigningKeysFile>(SIGNING_KEYS_FILE, EMPTY_SIGNING_KEYS_FILE, (file) => {
-      removed = prunableSigningKids(file.keys, now.getTime(), this.config.tokens.ttlSeconds);
-      return removed.length > 0 ? { ...file, keys: file.keys.filter((k) => !removed.includes(k.kid)) } : file;
+      removed = prunableSigningKids(liveRecords(file), now.getTime(), this.config.tokens.ttlSeconds);
+      return removed.length > 0 ? { ...file, keys: liveRecords(file).filter((k) => !removed.includes(k.kid)) } : file;
     });
     if (removed.length > 0) await this.tokenKeys.announce();
     return removed;

@@ -15,6 +15,7 @@ import type { AuditLog } from '../observability/audit-log.js';
 import { JwtSigner, type SignJwtOptions } from './jwt-signer.js';
 import { KeysDir } from './keys-dir.js';
 import { KeysFileWatch } from './keys-file-watch.js';
+import { liveRecords } from './token-key-lifecycle.js';
 import { EMPTY_SIGNING_KEYS_FILE, SIGNING_KEYS_FILE, signingKeyStatuses, type SigningKeyRecord, type SigningKeysFile, type SigningKeyStatus } from './signing-key-lifecycle.js';
 
 /** The JWKS document (RFC 7517 §5). */
@@ -73,7 +74,7 @@ export class SigningKeyRing extends JwtSigner implements OnModuleDestroy {
   private async load(): Promise<void> {
     const file = this.readFile();
     const revoked = new Set((file.revoked ?? []).map((r) => r.kid));
-    const records = file.keys.filter((r) => !revoked.has(r.kid));
+    const records = liveRecords(file);
     const keys = new Map<string, SigningKey>();
     for (const record of records) {
       keys.set(record.kid, this.keys.get(record.kid) ?? (await importSigningKey(record.kid, record.alg, record.privateJwk)));

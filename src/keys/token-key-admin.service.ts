@@ -7,6 +7,7 @@ import { KeysDir } from './keys-dir.js';
 import { KEY_RELOAD_INTERVAL_MS, newKeyRecord } from './token-key-ring.service.js';
 import {
   keyStatuses,
+  liveRecords,
   prunableKids,
   revokeKey,
   TOKEN_KEYS_FILE,
@@ -47,7 +48,7 @@ export class TokenKeyAdmin {
 
   list(now = Date.now()): Array<TokenKeyStatus | RevokedKeyStatus> {
     const file = this.read();
-    return [...keyStatuses(file.keys, now), ...(file.revoked ?? []).map((r) => ({ ...r, state: 'revoked' as const }))];
+    return [...keyStatuses(liveRecords(file), now), ...(file.revoked ?? []).map((r) => ({ ...r, state: 'revoked' as const }))];
   }
 
   /** Whether `kid` names a token key (live or revoked), for dispatching `keys retire|revoke KID`. */
@@ -64,12 +65,12 @@ export class TokenKeyAdmin {
       return { ...file, keys: [...file.keys, record] };
     });
     await this.announce();
-    return keyStatuses(this.read().keys, now.getTime()).find((s) => s.kid === record.kid)!;
+    return keyStatuses(liveRecords(this.read()), now.getTime()).find((s) => s.kid === record.kid)!;
   }
 
   async retire(kid: string, now = new Date()): Promise<TokenKeyStatus> {
     await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => {
-      const status = keyStatuses(file.keys, now.getTime()).find((s) => s.kid === kid);
+      const status = keyStatuses(liveRecords(file), now.getTime()).find((s) => s.kid === kid);
       if (!status) throw notFound(kid, file);
       if (status.state === 'active') {
         throw new AppError('key_active', `${kid} is the active key: run \`keys rotate\` and retire it once the new key is active`, 409);
@@ -77,7 +78,7 @@ export class TokenKeyAdmin {
       return { ...file, keys: file.keys.map((k) => (k.kid === kid && !k.retiredAt ? { ...k, retiredAt: now.toISOString() } : k)) };
     });
     await this.announce();
-    return keyStatuses(this.read().keys, now.getTime()).find((s) => s.kid === kid)!;
+    return keyStatuses(liveRecords(this.read()), now.getTime()).find((s) => s.kid === kid)!;
   }
 
   /**
@@ -89,7 +90,7 @@ export class TokenKeyAdmin {
   async revoke(kid: string, now = new Date()): Promise<KeyRevocation> {
     let revocation!: KeyRevocation;
     await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => {
-      const result = revokeKey(file.keys, kid, now.getTime());
+      const result = revokeKey(liveRecords(file), kid, now.getTime());
       if (result.outcome === 'not_found') throw notFound(kid, file);
       if (result.outcome === 'no_successor') throw noSuccessor(kid, '');
       revocation = { key: { ...result.tombstone, state: 'revoked' }, kind: 'token', ...(result.promoted && { activated: result.promoted }) };
@@ -103,8 +104,8 @@ export class TokenKeyAdmin {
   async prune(now = new Date()): Promise<string[]> {
     let removed: string[] = [];
     await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => {
-      removed = prunableKids(file.keys, now.getTime(), this.config.tokens.ttlSeconds);
-      return { ...file, keys: file.keys.filter((k) => !removed.includes(k.kid)) };
+      removed = prunableKids(liveRecords(file), now.getTime(), this.config.tokens.ttlSeconds);
+      return { ...file, keys: liveRecords(file).filter((k) => !removed.includes(k.kid)) };
     });
     if (removed.length > 0) await this.announce();
     return removed;

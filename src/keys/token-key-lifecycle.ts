@@ -63,6 +63,12 @@ export interface RevokedKeyStatus {
 
 export const TOKEN_KEYS_FILE = 'token-keys.json';
 
+/** The records that may be loaded: a kid on the revoked list never is, even if a restored backup put its record back. */
+export function liveRecords<R extends LifecycleRecord>(file: { keys: R[]; revoked?: Array<{ kid: string }> }): R[] {
+  const revoked = new Set((file.revoked ?? []).map((r) => r.kid));
+  return revoked.size === 0 ? file.keys : file.keys.filter((r) => !revoked.has(r.kid));
+}
+
 export function keyStatuses(records: LifecycleRecord[], now: number): KeyStatus[] {
   const activated = records
     .filter((r) => Date.parse(r.activatesAt) <= now)

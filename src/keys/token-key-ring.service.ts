@@ -13,7 +13,7 @@ import { appError } from '../common/error-catalog.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import { KeysDir } from './keys-dir.js';
 import { KEY_RELOAD_INTERVAL_MS, KeysFileWatch } from './keys-file-watch.js';
-import { keyStatuses, TOKEN_KEYS_FILE, type TokenKeyRecord, type TokenKeysFile, type TokenKeyStatus } from './token-key-lifecycle.js';
+import { keyStatuses, liveRecords, TOKEN_KEYS_FILE, type TokenKeyRecord, type TokenKeysFile, type TokenKeyStatus } from './token-key-lifecycle.js';
 
 export { KEY_RELOAD_INTERVAL_MS };
 
@@ -69,8 +69,7 @@ export class TokenKeyRing implements OnModuleDestroy {
   private async load(): Promise<void> {
     const file = this.keysDir.read<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] });
     const revoked = new Set((file.revoked ?? []).map((r) => r.kid));
-    // A kid on the revoked list is never loaded, even if a stale copy of its record is still in `keys`.
-    const records = file.keys.filter((r) => !revoked.has(r.kid));
+    const records = liveRecords(file);
     const keys = new Map<string, TokenKey>();
     for (const record of records) {
       keys.set(record.kid, this.keys.get(record.kid) ?? (await importTokenKey(record.kid, Buffer.from(record.secret, 'base64url'))));
