@@ -47,11 +47,13 @@ export class SigningKeyAdmin {
   }
 
   /**
-   * Adds a pending key of `alg`. The first key of an algorithm may activate at
-   * once (`0`): no instance or verifier can be relying on another key of it yet.
+   * Adds a pending key of `alg`. The first key of an algorithm activates at
+   * once unless told otherwise: no instance or verifier can be relying on
+   * another key of it yet. Later keys wait DEFAULT_SIGNING_ACTIVATION_DELAY_SECONDS.
    */
-  async rotate(alg: SigningAlg = DEFAULT_SIGNING_ALG, activateInSeconds = DEFAULT_SIGNING_ACTIVATION_DELAY_SECONDS, now = new Date()): Promise<SigningKeyStatus> {
+  async rotate(alg: SigningAlg = DEFAULT_SIGNING_ALG, activateIn?: number, now = new Date()): Promise<SigningKeyStatus> {
     const first = !liveRecords(this.read()).some((k) => k.alg === alg);
+    const activateInSeconds = activateIn ?? (first ? 0 : DEFAULT_SIGNING_ACTIVATION_DELAY_SECONDS);
     checkActivationDelay(activateInSeconds, first ? 0 : undefined);
     const file = this.read();
     // Generated before the lock is taken (an RSA key takes a moment); the kid is random, unique among live and revoked kids.

@@ -6,7 +6,7 @@ import { ChatwardenConfig, TokensConfig } from '../config/config.schema.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MemoryStore } from '../store/memory.store.js';
 import { KeysDir } from './keys-dir.js';
-import { SigningKeyAdmin } from './signing-key-admin.service.js';
+import { DEFAULT_SIGNING_ACTIVATION_DELAY_SECONDS, SigningKeyAdmin } from './signing-key-admin.service.js';
 import { SIGNING_KEYS_FILE, type SigningKeysFile } from './signing-key-lifecycle.js';
 import { SigningKeyRing } from './signing-key-ring.service.js';
 import { TokenKeyAdmin } from './token-key-admin.service.js';
@@ -55,7 +55,11 @@ describe('SigningKeyRing', () => {
     await ring.start();
     expect(ring.jwks()).toEqual({ keys: [] });
     await expect(ring.signJwt({ sub: 'a' }, { alg: 'RS256' })).rejects.toMatchObject({ code: 'no_active_key', status: 503 });
-    await admin.rotate('ES256', 0);
+    // The first key of an algorithm is active at once; the next one waits out the JWKS caches.
+    expect(await admin.rotate('ES256')).toMatchObject({ alg: 'ES256', state: 'active' });
+    const second = await admin.rotate('ES256');
+    expect(second.state).toBe('pending');
+    expect(Date.parse(second.activatesAt) - Date.parse(second.createdAt)).toBe(DEFAULT_SIGNING_ACTIVATION_DELAY_SECONDS * 1000);
     await ring.reloadIfChanged();
     await expect(ring.signJwt({ sub: 'a' }, { alg: 'RS256' })).rejects.toMatchObject({ code: 'no_active_key' });
     await expect(ring.signJwt({ sub: 'a' }, { alg: 'ES256' })).resolves.toMatch(/^ey/);

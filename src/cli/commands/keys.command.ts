@@ -37,7 +37,7 @@ export class KeysListCommand extends CommandRunner {
 
 @SubCommand({
   name: 'rotate',
-  description: `Add a new key that becomes active after a delay (token keys: default ${DEFAULT_ACTIVATION_DELAY_SECONDS}s, at least ${MIN_ACTIVATION_DELAY_SECONDS}s; signing keys: default ${DEFAULT_SIGNING_ACTIVATION_DELAY_SECONDS}s, published in the JWKS meanwhile) so every instance loads it first; the old key keeps decrypting or verifying`,
+  description: `Add a new key that becomes active after a delay (token keys: default ${DEFAULT_ACTIVATION_DELAY_SECONDS}s, at least ${MIN_ACTIVATION_DELAY_SECONDS}s; signing keys: default ${DEFAULT_SIGNING_ACTIVATION_DELAY_SECONDS}s, published in the JWKS meanwhile; the first key of an algorithm activates at once) so every instance loads it first; the old key keeps decrypting or verifying`,
 })
 export class KeysRotateCommand extends CommandRunner {
   constructor(private readonly keys: KeysAdmin, private readonly audit: AuditLog, private readonly out: CliOutput) {
@@ -47,7 +47,7 @@ export class KeysRotateCommand extends CommandRunner {
     return this.out.run(async () => {
       if (options.alg !== undefined && !options.signing) throw new AppError('invalid_request', '--alg applies to signing keys: add --signing', 400);
       if (options.signing) {
-        const key = await this.keys.signingKeys.rotate(options.alg ?? DEFAULT_SIGNING_ALG, options.activateIn ?? DEFAULT_SIGNING_ACTIVATION_DELAY_SECONDS);
+        const key = await this.keys.signingKeys.rotate(options.alg ?? DEFAULT_SIGNING_ALG, options.activateIn);
         this.audit.record('key.rotate', { kind: 'signing', kid: key.kid, alg: key.alg, activatesAt: key.activatesAt, actor: 'cli' });
         this.out.result({ key }, (d) => `new ${d.key.alg} signing key ${d.key.kid} is ${d.key.state} (published in the JWKS); it signs from ${d.key.activatesAt}`);
         return;
