@@ -12,7 +12,7 @@
  * request's id.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -22,6 +22,9 @@ import { createApp } from '../src/app.js';
 import { ApiClientService } from '../src/clients/api-client.service.js';
 import { loadConfig } from '../src/config/config.loader.js';
 import type { ChatwardenConfig } from '../src/config/config.schema.js';
+import { JwtSigner } from '../src/keys/jwt-signer.js';
+import { SigningKeyAdmin } from '../src/keys/signing-key-admin.service.js';
+import { SigningKeyRing } from '../src/keys/signing-key-ring.service.js';
 import { TokenKeyAdmin } from '../src/keys/token-key-admin.service.js';
 import { SecretStore } from '../src/secrets/secret.store.js';
 import { RevocationService } from '../src/sessions/revocation.service.js';
@@ -218,6 +221,17 @@ describe('the log of a service driven through every credential-handling flow', (
     remember('generated password (users passwd)', (await users.setPassword('alice')).generatedPassword!);
     remember('generated webhook secret', (await app.get(SecretStore).add('other', undefined)).value);
     await app.get(TokenKeyAdmin).rotate(60);
+    // Signing keys: made, used, rotated and revoked; their private members are scanned for below.
+    const signing = app.get(SigningKeyAdmin);
+    await signing.rotate('ES256', 0);
+    await signing.rotate('RS256', 0);
+    await app.get(SigningKeyRing).reloadIfChanged();
+    await app.get(JwtSigner).signJwt({ sub: 'erin', exp: Math.floor(Date.now() / 1000) + 60 }, { alg: 'RS256' });
+    await signing.rotate('ES256', 60);
+    // Remembered before the revocation deletes one of them from the file.
+    for (const [name, value] of Object.entries(tokenKeySecrets())) remember(name, value);
+    await signing.revoke(app.get(SigningKeyRing).activeKey('ES256').kid);
+    await app.get(SigningKeyRing).reloadIfChanged();
     const tokens = app.get(TokenService);
     const cliToken = remember('token issued like the CLI', (await tokens.issue({ bot: 'shop', subject: 'erin', roles: ['customer'], amr: 'trusted' })).token);
     await tokens.inspect(cliToken);
@@ -267,8 +281,14 @@ describe('the log of a service driven through every credential-handling flow', (
   });
 });
 
-/** Every token key's secret in the keys dir (rotation added some). */
+/** Every token key's secret in the keys dir (rotation added some), and the private members of every signing key. */
 function tokenKeySecrets(): Record<string, string> {
   const file = JSON.parse(readFileSync(join(config.keysDir, 'token-keys.json'), 'utf8')) as { keys: Array<{ kid: string; secret: string }> };
-  return Object.fromEntries(file.keys.map((k) => [`token key ${k.kid}`, k.secret]));
+  const signingPath = join(config.keysDir, 'signing-keys.json');
+  const signing = existsSync(signingPath)
+    ? (JSON.parse(readFileSync(signingPath, 'utf8')) as { keys: Array<{ kid: string; privateJwk: Record<string, string> }> }).keys.flatMap((k) =>
+        ['d', 'p', 'q', 'dp', 'dq', 'qi'].filter((m) => typeof k.privateJwk[m] === 'string').map((m) => [`signing key ${k.kid} ${m}`, k.privateJwk[m]]),
+      )
+    : [];
+  return { ...Object.fromEntries(file.keys.map((k) => [`token key ${k.kid}`, k.secret])), ...Object.fromEntries(signing) };
 }

@@ -1,4 +1,4 @@
-import { keyStatuses, prunableKids, type TokenKeyRecord } from './token-key-lifecycle.js';
+import { keyStatuses, prunableKids, revokeKey, type TokenKeyRecord } from './token-key-lifecycle.js';
 
 const t0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(t0 + seconds * 1000).toISOString();
@@ -39,5 +39,38 @@ describe('token key lifecycle', () => {
     expect(prunableKids([a, b], t0 + (100 + ttl) * 1000, ttl)).toEqual([]);
     expect(prunableKids([a, b], t0 + (100 + ttl + 60) * 1000, ttl)).toEqual(['a']);
     expect(prunableKids([a], t0 + 1e9, ttl)).toEqual([]);
+  });
+});
+
+describe('revokeKey', () => {
+  const a = key('a', 0);
+  const b = key('b', 100);
+  const now = t0 + 50_000;
+
+  it('removes a pending or retiring key and leaves a tombstone without material', () => {
+    const result = revokeKey([a, b], 'b', now);
+    expect(result).toMatchObject({ outcome: 'revoked', wasActive: false, tombstone: { kid: 'b', revokedAt: new Date(now).toISOString() } });
+    if (result.outcome !== 'revoked') throw new Error('unreachable');
+    expect(result.records.map((r) => r.kid)).toEqual(['a']);
+    expect(result.tombstone).not.toHaveProperty('secret');
+    expect(result.promoted).toBeUndefined();
+  });
+
+  it('revoking the active key activates the pending key due first, at once', () => {
+    const c = key('c', 200);
+    const result = revokeKey([a, c, b], 'a', now);
+    if (result.outcome !== 'revoked') throw new Error(`expected revoked, got ${result.outcome}`);
+    expect(result.promoted).toBe('b');
+    expect(states(result.records, 50)).toEqual({ b: 'active', c: 'pending' });
+  });
+
+  it('refuses to revoke the active key when no pending key can take over (no silent fallback to an older key)', () => {
+    const older = key('old', -1000);
+    expect(revokeKey([older, a], 'a', now)).toEqual({ outcome: 'no_successor' });
+    expect(revokeKey([a], 'a', now)).toEqual({ outcome: 'no_successor' });
+  });
+
+  it('an unknown kid is not_found', () => {
+    expect(revokeKey([a], 'zz', now)).toEqual({ outcome: 'not_found' });
   });
 });

@@ -1,74 +1,94 @@
 /**
  * The token keys every instance holds in memory: CryptoKeys imported once per
- * kid, reloaded when token-keys.json changes (file watch, plus a periodic
- * check as the fallback for volumes where watching does not work, plus an
- * explicit nudge). Which key encrypts is derived from time at each issue, so
- * a pending key becomes active on every instance at the same moment.
+ * kid, reloaded when token-keys.json changes (KeysFileWatch). Which key
+ * encrypts is derived from time at each issue, so a pending key becomes
+ * active on every instance at the same moment. A key that leaves the file
+ * (revoked or pruned) is dropped at the next load, and the listeners (the
+ * verification cache) are told, so nothing made with it is accepted again.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { importTokenKey, type TokenKey } from '../crypto/token-cipher.js';
 import { newTokenKeyMaterial, randomToken } from '../crypto/random.js';
 import { appError } from '../common/error-catalog.js';
+import type { AuditLog } from '../observability/audit-log.js';
 import { KeysDir } from './keys-dir.js';
-import { keyStatuses, TOKEN_KEYS_FILE, type TokenKeyRecord, type TokenKeysFile, type TokenKeyStatus } from './token-key-lifecycle.js';
+import { KEY_RELOAD_INTERVAL_MS, KeysFileWatch } from './keys-file-watch.js';
+import { keyStatuses, liveRecords, TOKEN_KEYS_FILE, type TokenKeyRecord, type TokenKeysFile, type TokenKeyStatus } from './token-key-lifecycle.js';
 
-/** How often every instance re-checks the keys file; `keys rotate` waits longer than this before activating. */
-export const KEY_RELOAD_INTERVAL_MS = 2000;
+export { KEY_RELOAD_INTERVAL_MS };
+
+/** Told which kids were unloaded (revoked or pruned) right after the swap. */
+export type KeysDroppedListener = (kids: ReadonlySet<string>) => void;
 
 @Injectable()
 export class TokenKeyRing implements OnModuleDestroy {
   private readonly logger = new Logger('TokenKeyRing');
   private records: TokenKeyRecord[] = [];
   private keys = new Map<string, TokenKey>();
-  private stamp = '';
-  private timer?: NodeJS.Timeout;
-  private watcher?: FSWatcher;
+  private revokedKids = new Set<string>();
+  private readonly listeners: KeysDroppedListener[] = [];
+  private readonly watch: KeysFileWatch;
 
-  constructor(private readonly keysDir: KeysDir) {}
+  constructor(
+    private readonly keysDir: KeysDir,
+    private readonly audit?: AuditLog,
+  ) {
+    this.watch = new KeysFileWatch(keysDir, TOKEN_KEYS_FILE, () => this.load(), (error) =>
+      this.logger.error(`cannot reload token keys: ${error.message}`),
+    );
+  }
 
   /** Loads the keys, creating a first active key when there is none (first start). */
   async start(): Promise<void> {
     if (this.keysDir.read<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }).keys.length === 0) {
-      await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) =>
-        file.keys.length > 0 ? file : { keys: [newKeyRecord(new Date(), 0)] },
-      );
-      this.logger.log('created the first token key');
+      let created = false;
+      await this.keysDir.update<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }, (file) => {
+        if (file.keys.length > 0) return file;
+        created = true;
+        return { ...file, keys: [newKeyRecord(new Date(), 0, file.keys, file.revoked)] };
+      });
+      if (created) this.logger.log('created the first token key');
     }
-    await this.reload();
-    this.timer = setInterval(() => void this.reloadIfChanged(), KEY_RELOAD_INTERVAL_MS);
-    this.timer.unref();
-    try {
-      this.watcher = watch(this.keysDir.path, () => void this.reloadIfChanged());
-      this.watcher.unref();
-    } catch {
-      // Some volumes cannot be watched; the periodic check covers them.
-    }
+    await this.watch.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
-    this.watcher?.close();
+    this.watch.stop();
+  }
+
+  /** Registers a listener for unloaded kids (the verification cache drops what they made). */
+  onKeysDropped(listener: KeysDroppedListener): void {
+    this.listeners.push(listener);
   }
 
   /** Re-reads the file if its stamp moved. Safe to call at any time (also from a pub/sub nudge). */
-  async reloadIfChanged(): Promise<void> {
-    if (this.keysDir.stamp(TOKEN_KEYS_FILE) !== this.stamp) await this.reload().catch((error) => this.logger.error(`cannot reload token keys: ${(error as Error).message}`));
+  reloadIfChanged(): Promise<void> {
+    return this.watch.reloadIfChanged();
   }
 
-  private async reload(): Promise<void> {
-    const stamp = this.keysDir.stamp(TOKEN_KEYS_FILE);
-    const records = this.keysDir.read<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] }).keys;
+  private async load(): Promise<void> {
+    const file = this.keysDir.read<TokenKeysFile>(TOKEN_KEYS_FILE, { keys: [] });
+    const revoked = new Set((file.revoked ?? []).map((r) => r.kid));
+    const records = liveRecords(file);
     const keys = new Map<string, TokenKey>();
     for (const record of records) {
       keys.set(record.kid, this.keys.get(record.kid) ?? (await importTokenKey(record.kid, Buffer.from(record.secret, 'base64url'))));
     }
+    const dropped = new Set([...this.keys.keys()].filter((kid) => !keys.has(kid)));
     this.records = records;
     this.keys = keys;
-    this.stamp = stamp;
+    this.revokedKids = revoked;
+    if (dropped.size > 0) this.dropped(dropped);
   }
 
-  /** Any loaded key (pending, active or retiring) by kid: decryption accepts all of them. */
+  private dropped(kids: Set<string>): void {
+    for (const listener of this.listeners) listener(kids);
+    for (const kid of kids) {
+      this.audit?.record('key.unload', { kind: 'token', kid, reason: this.revokedKids.has(kid) ? 'revoked' : 'pruned' });
+    }
+  }
+
+  /** Any loaded key (pending, active or retiring) by kid: decryption accepts all of them, never a revoked one. */
   keyFor = (kid: string): TokenKey | undefined => this.keys.get(kid);
 
   /** The key that encrypts now. */
@@ -88,10 +108,16 @@ export class TokenKeyRing implements OnModuleDestroy {
   }
 }
 
-/** A new key record; `kid` is short (tokens must stay small) and unique among `existing`. */
-export function newKeyRecord(now: Date, activateInSeconds: number, existing: TokenKeyRecord[] = []): TokenKeyRecord {
+/** A new key record; `kid` is short (tokens must stay small) and unique among `existing` and revoked kids. */
+export function newKeyRecord(
+  now: Date,
+  activateInSeconds: number,
+  existing: Array<{ kid: string }> = [],
+  revoked: Array<{ kid: string }> = [],
+): TokenKeyRecord {
+  const taken = new Set([...existing, ...revoked].map((k) => k.kid));
   let kid = randomToken(3);
-  while (existing.some((k) => k.kid === kid)) kid = randomToken(3);
+  while (taken.has(kid)) kid = randomToken(3);
   return {
     kid,
     secret: newTokenKeyMaterial().toString('base64url'),

@@ -17,6 +17,8 @@ export type AuditEvent =
   | 'key.rotate'
   | 'key.retire'
   | 'key.prune'
+  | 'key.revoke'
+  | 'key.unload'
   | 'client.add'
   | 'client.revoke'
   | 'secret.add'

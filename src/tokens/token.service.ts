@@ -81,6 +81,8 @@ export class TokenService {
     @Optional() private readonly metrics?: MetricsService,
   ) {
     this.cache = new VerifiedTokenCache(config.tokens.verifyCacheSize);
+    // `keys revoke` / `keys prune`: once the ring unloads a key, nothing it decrypted is served from the cache.
+    keyRing.onKeysDropped((kids) => this.cache.dropKeys(kids));
   }
 
   /** Permissions granted by `roles` plus the explicit ones, de-duplicated. */

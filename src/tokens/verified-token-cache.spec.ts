@@ -30,3 +30,16 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('a', 1)).toBeUndefined();
   });
 });
+
+describe('VerifiedTokenCache.dropKeys', () => {
+  it('forgets exactly the entries decrypted with the dropped kids', () => {
+    const cache = new VerifiedTokenCache(10);
+    cache.set('t1', claims(100), 'revoked');
+    cache.set('t2', claims(100), 'kept');
+    cache.set('t3', claims(100), 'revoked');
+    expect(cache.dropKeys(new Set(['revoked']))).toBe(2);
+    expect(cache.get('t1', 1)).toBeUndefined();
+    expect(cache.get('t3', 1)).toBeUndefined();
+    expect(cache.get('t2', 1)?.kid).toBe('kept');
+  });
+});
