@@ -6,8 +6,14 @@
  *   Standard Webhooks way with a secret made at the first start (main.ts);
  * - `shop`, the bot of the README and OpenAPI examples, so every example runs
  *   as written against `npm start`; its webhooks use the chatbase scheme of
- *   the README's config example (pipe in a secret with `secrets add shop --stdin`).
+ *   the README's config example with a fixed, published secret, so the
+ *   README can sign an example webhook with openssl. It is no secret: dev
+ *   mode listens on 127.0.0.1 only, and production never runs dev mode.
  */
+
+/** The `shop` bot's webhook secret in dev mode, printed in README.md. */
+export const DEV_SHOP_WEBHOOK_SECRET = 'dev-mode-shop-webhook-secret';
+
 export function devModeConfig(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const port = Number(env.PORT ?? 3000);
   const publicUrl = env.CHATWARDEN_PUBLIC_URL ?? `http://localhost:${port}`;
@@ -30,7 +36,7 @@ export function devModeConfig(env: NodeJS.ProcessEnv): Record<string, unknown> {
         title: 'Shop assistant (README examples)',
         origins: ['https://shop.example.com', ...selfOrigins],
         actions: { 'orders.lookup': ['orders:read'] },
-        webhook: { scheme: 'chatbase' },
+        webhook: { scheme: 'chatbase', secrets: [DEV_SHOP_WEBHOOK_SECRET] },
       },
     },
   };
