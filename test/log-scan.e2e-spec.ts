@@ -251,7 +251,7 @@ describe('the log of a service driven through every credential-handling flow', (
     await run(['sessions', 'revoke', '--user', 'frank'], undefined, true);
     expect(cliLog).toMatch(/"event":"cli.command"/);
     expect(scanForSecrets(cliLog, { ...secrets, ...tokenKeySecrets() })).toEqual([]);
-  });
+  }, 180_000);
 
   it('finds no secret it created, in any spelling, and nothing shaped like a credential, in the whole log', () => {
     const text = capture.text;
