@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 /**
  * The admin CLI: `chatwarden <group> <command>`. Global flags: `--config PATH`
- * and `--json`. Exit status 0 only on success.
+ * and `--json`. Exit status 0 only on success; 78 (EX_CONFIG) when the config
+ * cannot be used.
+ *
+ * Start-up cost matters for a command line: this file imports only what
+ * every call needs, and each group's commands and Nest modules are loaded
+ * when that group runs (cli.module.ts).
  */
 import 'reflect-metadata';
-import { CommandFactory } from 'nest-commander';
 import { CLI_FLAGS } from './cli/cli-output.js';
-import { CliModule } from './cli/cli.module.js';
-import { ConfigError, loadConfig } from './config/config.loader.js';
-import { createRootLogger } from './observability/logger.js';
+import { ConfigError, configSource, EX_CONFIG, loadConfig } from './config/config.loader.js';
+import type { ChatwardenConfig } from './config/config.schema.js';
+
+const EX_USAGE = 64;
+const GROUP_NAMES = ['keys', 'clients', 'users', 'secrets', 'sessions', 'tokens', 'config'];
 
 /** Takes the global flags out of argv before commander sees it (they apply to every command). */
 function takeGlobalFlags(argv: string[]): { configPath?: string } {
@@ -33,7 +39,8 @@ function takeGlobalFlags(argv: string[]): { configPath?: string } {
 const OVERVIEW = `Usage: chatwarden <group> <command> [arguments] [options]
 
 Global options (any position):
-  --config PATH   config file (default: $CHATWARDEN_CONFIG or ./chatwarden.yaml; none: dev mode)
+  --config PATH   config file (default: $CHATWARDEN_CONFIG or ./chatwarden.yaml; none: dev mode).
+                  Relative paths in it (keysDir, login.usersFile) are read from the file's directory.
   --json          machine-readable output on stdout
   -h, --help      help for any group or command, e.g. chatwarden keys rotate --help
 
@@ -42,7 +49,7 @@ Groups:
   clients    API keys for webhook handlers and sites: add, list, revoke
   users      local users of the login page: add, passwd, disable, enable, remove, list
   secrets    vendor webhook secrets: add, list, retire
-  sessions   revoke sessions now, on every instance
+  sessions   revoke sessions now, on every instance (needs the service's Redis store)
   tokens     issue and inspect user tokens
   config     check the configuration
 
@@ -53,8 +60,23 @@ Examples:
   chatwarden users add alice --roles customer --password-stdin < password.txt
   chatwarden sessions revoke --user alice --bot shop
 
-Exit status is 0 only on success.
+Each command says on stderr which config and keys dir it used.
+Exit status is 0 only on success; 78 when the config is missing or invalid.
 `;
+
+function loadOrExit(configPath: string | undefined, group: string, args: string[]): ChatwardenConfig {
+  // `config check` judges the file as production would, unless --dev.
+  const checking = group === 'config' && args.includes('check') && !args.includes('--help') && !args.includes('-h');
+  const production = checking ? !args.includes('--dev') : undefined;
+  try {
+    return loadConfig({ path: configPath, production });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    if (CLI_FLAGS.json) process.stdout.write(`${JSON.stringify({ valid: false, error: 'config_invalid', problems: error.problems })}\n`);
+    else process.stderr.write(`${error.message}\n`);
+    process.exit(EX_CONFIG);
+  }
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -63,17 +85,27 @@ async function main(): Promise<void> {
     return;
   }
   const { configPath } = takeGlobalFlags(process.argv);
-  let config;
-  try {
-    config = loadConfig({ path: configPath });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    if (CLI_FLAGS.json) process.stdout.write(`${JSON.stringify({ valid: false, error: 'config_invalid', problems: error.problems })}\n`);
-    else process.stderr.write(`${error.message}\n`);
-    process.exit(1);
+  const rest = process.argv.slice(2);
+  const group = rest.find((a) => !a.startsWith('-')) ?? '';
+  if (!GROUP_NAMES.includes(group)) {
+    process.stderr.write(`error: ${group ? `unknown command '${group}'` : 'name a command group'}\n\n${OVERVIEW}`);
+    process.exit(EX_USAGE);
   }
+  const helpOnly = rest.includes('--help') || rest.includes('-h');
+  const config = loadOrExit(configPath, group, rest);
+  CLI_FLAGS.config = config.devMode ? null : configSource({ path: configPath }).path;
+  CLI_FLAGS.keysDir = config.keysDir;
+  if (!CLI_FLAGS.json && !helpOnly) {
+    process.stderr.write(`chatwarden: config ${CLI_FLAGS.config ?? '(none: dev mode defaults)'}, keys dir ${config.keysDir}\n`);
+  }
+
+  const [{ CommandFactory }, { CliModule }, { createRootLogger }] = await Promise.all([
+    import('nest-commander'),
+    import('./cli/cli.module.js'),
+    import('./observability/logger.js'),
+  ]);
   const logger = createRootLogger(process.env.CHATWARDEN_LOG_LEVEL ?? 'info', 2);
-  await CommandFactory.run(CliModule.forRoot(config, logger), {
+  await CommandFactory.run(await CliModule.forGroup(group, config, logger), {
     logger: ['error'],
     cliName: 'chatwarden',
     usePlugins: false,

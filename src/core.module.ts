@@ -11,7 +11,6 @@ import { KeysDir } from './keys/keys-dir.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { AuditLog } from './observability/audit-log.js';
 import { Store } from './store/store.js';
-import { createStore } from './store/store.factory.js';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
@@ -29,13 +28,18 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: KeysDir, useFactory: () => new KeysDir(config.keysDir) },
         {
           provide: Store,
-          useFactory: (metrics?: MetricsService) =>
-            createStore(config.store, {
+          useFactory: async (metrics?: MetricsService) => {
+            const options = {
               onError: (error: Error) => {
                 metrics?.storeError();
                 logger.warn({ err: { message: error.message } }, 'store connection problem');
               },
-            }),
+            };
+            // Loaded on use: the Redis client is a good part of a CLI call's
+            // start-up, and memory:// needs none of it.
+            if (config.store === 'memory://') return new (await import('./store/memory.store.js')).MemoryStore(options);
+            return (await import('./store/store.factory.js')).createStore(config.store, options);
+          },
           inject: [{ token: MetricsService, optional: true }],
         },
         // AuditLog marks each line `audit: true` itself; a child binding would write the key twice.

@@ -10,6 +10,9 @@ export const CLI_FLAGS = {
   json: false,
   /** `group command` as typed (never its arguments, which may be tokens or secrets); set by cli.ts. */
   command: '',
+  /** The config file the command used (null: dev mode defaults) and its keys dir, absolute; set by cli.ts. */
+  config: null as string | null,
+  keysDir: '',
 };
 
 @Injectable()
@@ -58,7 +61,14 @@ export class CliOutput {
       this.fail(error);
     }
     const outcome = process.exitCode ? 'failed' : 'ok';
-    this.audit.record('cli.command', { command: CLI_FLAGS.command, outcome, actor: 'cli', user: process.env.USER ?? null });
+    this.audit.record('cli.command', {
+      command: CLI_FLAGS.command,
+      outcome,
+      actor: 'cli',
+      user: process.env.USER ?? null,
+      config: CLI_FLAGS.config,
+      keysDir: CLI_FLAGS.keysDir,
+    });
   }
 }
 

@@ -26,16 +26,47 @@ describe('loadConfig', () => {
   };
   const minimal = 'publicUrl: https://auth.example.com/\nbots:\n  shop:\n    origins: [https://shop.example.com]\n';
 
-  it('without a file runs dev mode outside production', () => {
-    const config = loadConfig({ path: join(dir, 'missing.yaml'), env: {} });
+  const inDir = <T>(fn: () => T): T => {
+    const before = process.cwd();
+    process.chdir(dir);
+    try {
+      return fn();
+    } finally {
+      process.chdir(before);
+    }
+  };
+
+  it('without a file runs dev mode outside production, with the bots of the demo and of the README examples', () => {
+    const config = inDir(() => loadConfig({ env: {} }));
     expect(config.devMode).toBe(true);
     expect(config.store).toBe('memory://');
-    expect(Object.keys(config.bots)).toEqual(['demo']);
+    expect(Object.keys(config.bots)).toEqual(['demo', 'shop']);
+    expect(config.keysDir).toBe(join(dir, 'keys'));
   });
 
   it('without a file in production fails and says what to do', () => {
-    const problems = problemsOf(() => loadConfig({ path: join(dir, 'missing.yaml'), env: { NODE_ENV: 'production' } }));
+    const problems = problemsOf(() => inDir(() => loadConfig({ env: { NODE_ENV: 'production' } })));
     expect(problems[0]).toMatch(/no config file at .*CHATWARDEN_CONFIG/);
+  });
+
+  it('a named file that does not exist is an error, never dev mode (--config or CHATWARDEN_CONFIG)', () => {
+    expect(problemsOf(() => loadConfig({ path: join(dir, 'missing.yaml'), env: {} }))[0]).toMatch(/no config file at .*missing\.yaml \(named by --config\)/);
+    expect(problemsOf(() => loadConfig({ env: { CHATWARDEN_CONFIG: join(dir, 'gone.yaml') } }))[0]).toMatch(/gone\.yaml \(named by CHATWARDEN_CONFIG\)/);
+  });
+
+  it("reads relative keysDir and usersFile from the file's directory; the environment override from the working directory", () => {
+    const path = write(`${minimal}keysDir: ./state/keys\nlogin: { usersFile: users/u.json }\n`);
+    const config = loadConfig({ path, env: {} });
+    expect(config.keysDir).toBe(join(dir, 'state', 'keys'));
+    expect(config.login.usersFile).toBe(join(dir, 'users', 'u.json'));
+    expect(loadConfig({ path: write(minimal), env: {} }).keysDir).toBe(join(dir, 'keys'));
+    expect(loadConfig({ path, env: { CHATWARDEN_KEYS_DIR: 'elsewhere' } }).keysDir).toBe(join(process.cwd(), 'elsewhere'));
+  });
+
+  it('judges as production when asked (config check), whatever NODE_ENV says', () => {
+    const path = write(minimal.replace('origins', 'webhook: { scheme: chatbase, secrets: [literal] }\n    origins'));
+    expect(loadConfig({ path, env: {} }).devMode).toBe(false);
+    expect(problemsOf(() => loadConfig({ path, env: {}, production: true })).join('\n')).toMatch(/literal secrets are refused/);
   });
 
   it('applies defaults, env overrides and normalises publicUrl', () => {

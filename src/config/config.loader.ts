@@ -4,7 +4,7 @@
  * Every problem is reported with its path and what to do about it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
@@ -13,6 +13,9 @@ import { devModeConfig } from './dev-mode.js';
 import { validateChatConfig } from '../chat/chat-config.dto.js';
 import { validateWebhookConfig } from '../signatures/webhook-config.dto.js';
 import { ssoConfigProblems } from '../sso/sso-config.js';
+
+/** Exit status for a config that cannot be used (sysexits.h EX_CONFIG): the service and the CLI both use it. */
+export const EX_CONFIG = 78;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], source: string) {
@@ -38,21 +41,44 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Explicit path (CLI --config); otherwise $CHATWARDEN_CONFIG or ./chatwarden.yaml. */
   path?: string;
+  /** Judge the file as production would (literal secrets refused, no dev mode); default: NODE_ENV=production. */
+  production?: boolean;
+}
+
+/** Where the config comes from, and whether someone named it (a named file must exist). */
+export interface ConfigSource {
+  path: string;
+  named: boolean;
+}
+
+export function configSource(options: LoadOptions = {}): ConfigSource {
+  const env = options.env ?? process.env;
+  const named = options.path ?? (env.CHATWARDEN_CONFIG || undefined);
+  return { path: resolve(named ?? 'chatwarden.yaml'), named: named !== undefined };
 }
 
 export function configPath(options: LoadOptions = {}): string {
-  const env = options.env ?? process.env;
-  return resolve(options.path ?? env.CHATWARDEN_CONFIG ?? 'chatwarden.yaml');
+  return configSource(options).path;
 }
 
 export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
   const env = options.env ?? process.env;
-  const production = env.NODE_ENV === 'production';
-  const path = configPath(options);
+  const production = options.production ?? env.NODE_ENV === 'production';
+  const { path, named } = configSource(options);
   const problems: string[] = [];
+  const fileExists = existsSync(path);
+
+  // Only the implicit default may be absent (dev mode): a file someone named
+  // and mistyped must not quietly start a service with demo credentials.
+  if (!fileExists && named) {
+    throw new ConfigError(
+      [`no config file at ${path} (named by ${options.path !== undefined ? '--config' : 'CHATWARDEN_CONFIG'}): fix the path, or leave it out to run dev mode`],
+      path,
+    );
+  }
 
   let raw: Record<string, unknown>;
-  if (existsSync(path)) {
+  if (fileExists) {
     try {
       const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
       if (!isPlainObject(parsed)) throw new Error('the file must hold a YAML mapping');
@@ -60,7 +86,9 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
     } catch (error) {
       throw new ConfigError([`cannot read ${path}: ${(error as Error).message}`], path);
     }
-    raw = resolveSecretRefs(raw, [], { env, production, problems, baseDir: resolve(path, '..') }) as Record<string, unknown>;
+    const baseDir = resolve(path, '..');
+    raw = resolveSecretRefs(raw, [], { env, production, problems, baseDir }) as Record<string, unknown>;
+    resolveFilePaths(raw, baseDir);
   } else if (production) {
     throw new ConfigError(
       [`no config file at ${path}: create it (see README "Configure a bot") or point CHATWARDEN_CONFIG at it`],
@@ -71,6 +99,8 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
   }
 
   applyEnvOverrides(raw, env);
+  // Dev mode and environment overrides name paths from the working directory.
+  resolveFilePaths(raw, process.cwd());
   const config = validateInto(ChatwardenConfig, raw, '', problems);
   config.bots = validateRecord(BotConfig, raw.bots, 'bots', problems);
   for (const [id, bot] of Object.entries(config.bots)) {
@@ -85,7 +115,7 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
     problems.push(...validateWebhookConfig(bot.webhook).problems.map((problem) => `bots.${id}.webhook.${problem}`));
   }
   config.sso = validateRecord(SsoProviderConfig, raw.sso, 'sso', problems);
-  config.devMode = !existsSync(path) && !production;
+  config.devMode = !fileExists && !production;
   // Token `iss` and redirect URIs are built from publicUrl: one spelling only.
   if (typeof config.publicUrl === 'string') config.publicUrl = config.publicUrl.replace(/\/+$/, '');
   if (production && config.store === 'memory://') {
@@ -94,8 +124,23 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
   if (Object.keys(config.bots).length === 0) problems.push('bots: configure at least one bot (see README)');
   // Cross-field SSO checks need well-formed fields, so they run once the rest is valid.
   if (problems.length === 0) problems.push(...ssoConfigProblems(config));
-  if (problems.length > 0) throw new ConfigError(problems, existsSync(path) ? path : 'dev mode');
+  if (problems.length > 0) throw new ConfigError(problems, fileExists ? path : 'dev mode');
   return config;
+}
+
+/**
+ * Makes `keysDir` and `login.usersFile` absolute. Paths written in the file
+ * are read from the file's own directory, so the CLI run from anywhere with
+ * `--config` finds the same keys as the service; the default `./keys` is
+ * likewise next to the file.
+ */
+function resolveFilePaths(raw: Record<string, unknown>, baseDir: string): void {
+  const keysDir = raw.keysDir ?? './keys';
+  if (typeof keysDir === 'string' && keysDir !== '') raw.keysDir = isAbsolute(keysDir) ? keysDir : resolve(baseDir, keysDir);
+  const login = raw.login;
+  if (isPlainObject(login) && typeof login.usersFile === 'string' && login.usersFile !== '' && !isAbsolute(login.usersFile)) {
+    login.usersFile = resolve(baseDir, login.usersFile);
+  }
 }
 
 function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {

@@ -140,6 +140,22 @@ export class SecretStore extends WebhookSecretSource {
     return { secret: this.info(botId, found, now), remaining };
   }
 
+  /**
+   * Deletes CLI-added secrets of `botId` (all of them, or those in `ids`) from
+   * the file, value and record alike; returns how many went. For dev mode's
+   * reset, so replaced dev secrets do not pile up; operators retire instead,
+   * which keeps the record.
+   */
+  async remove(botId: string, ids?: readonly string[]): Promise<number> {
+    let removed = 0;
+    await this.write((file) => {
+      const kept = (file.bots[botId] ?? []).filter((secret) => ids !== undefined && !ids.includes(secret.id));
+      removed = (file.bots[botId] ?? []).length - kept.length;
+      return { bots: { ...file.bots, [botId]: kept } };
+    }, Date.now());
+    return removed;
+  }
+
   private info(botId: string, secret: StoredSecret, now: number): SecretInfo {
     const info: SecretInfo = { id: secret.id, bot: botId, source: 'cli', state: stateOf(secret, now), createdAt: secret.createdAt };
     if (secret.retireAt !== undefined) info.retireAt = secret.retireAt;

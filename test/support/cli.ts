@@ -17,7 +17,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input
     const child = execFile(
       process.execPath,
       [CLI_PATH, ...args],
-      { env: { PATH: process.env.PATH, ...options.env }, cwd: options.cwd, timeout: 20_000 },
+      { env: { PATH: process.env.PATH, ...options.env }, cwd: options.cwd, timeout: 60_000 },
       (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     if (options.input !== undefined) child.stdin?.end(options.input);

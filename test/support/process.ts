@@ -23,8 +23,8 @@ export interface ServiceProcess {
   stop: () => Promise<void>;
 }
 
-export function startService(options: { cwd: string; env: NodeJS.ProcessEnv }): ServiceProcess {
-  const child = spawn(process.execPath, [MAIN_PATH], { cwd: options.cwd, env: { PATH: process.env.PATH, ...options.env } });
+export function startService(options: { cwd: string; env: NodeJS.ProcessEnv; args?: string[] }): ServiceProcess {
+  const child = spawn(process.execPath, [MAIN_PATH, ...(options.args ?? [])], { cwd: options.cwd, env: { PATH: process.env.PATH, ...options.env } });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -41,7 +41,7 @@ export function startService(options: { cwd: string; env: NodeJS.ProcessEnv }): 
 }
 
 /** Resolves once `pattern` appears in the output; rejects if the process exits first or after `ms`. */
-export async function waitForOutput(service: ServiceProcess, pattern: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
+export async function waitForOutput(service: ServiceProcess, pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const match = service.output().match(pattern);

@@ -1,15 +1,18 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { AppConfig } from '../../config/app-config.js';
 import { RevocationService } from '../../sessions/revocation.service.js';
 import { CliOutput } from '../cli-output.js';
+import { requireSharedStore } from '../live-store.js';
 import { CommandGroup } from '../command-group.js';
 
 @SubCommand({ name: 'revoke', description: 'End one session (--session SID) or all of a user\'s (--user SUBJECT [--bot BOT]) on every instance now' })
 export class SessionsRevokeCommand extends CommandRunner {
-  constructor(private readonly revocation: RevocationService, private readonly out: CliOutput) {
+  constructor(private readonly revocation: RevocationService, private readonly config: AppConfig, private readonly out: CliOutput) {
     super();
   }
   run(_args: string[], options: { session?: string; user?: string; bot?: string }): Promise<void> {
     return this.out.run(async () => {
+      requireSharedStore(this.config, 'revoke sessions', 'Revoke through the running service: POST /v1/sessions/revoke with an API key of scope revoke');
       const ended = await this.revocation.revoke({ sessionId: options.session, subject: options.user, bot: options.bot, actor: 'cli' });
       const sessionIds = ended.map((s) => s.sessionId);
       this.out.result({ revoked: ended.length, sessionIds }, (d) => `revoked ${d.revoked} session(s)${d.revoked ? `: ${d.sessionIds.join(', ')}` : ''}`);

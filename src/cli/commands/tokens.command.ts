@@ -2,6 +2,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { AppConfig } from '../../config/app-config.js';
 import { TokenService } from '../../tokens/token.service.js';
 import { CliOutput } from '../cli-output.js';
+import { requireSharedStore, sharesStoreWithService } from '../live-store.js';
 import { CommandGroup } from '../command-group.js';
 import { parseInteger, parseList } from '../cli-parsers.js';
 
@@ -21,6 +22,8 @@ export class TokensIssueCommand extends CommandRunner {
   }
   run(_args: string[], options: IssueOptions): Promise<void> {
     return this.out.run(async () => {
+      // The session would live only in this process: a token no instance accepts.
+      requireSharedStore(this.config, 'issue a token', 'Issue through the running service: POST /v1/tokens with an API key of scope issue');
       const issued = await this.tokens.issue({
         bot: options.bot,
         subject: options.subject,
@@ -30,9 +33,6 @@ export class TokensIssueCommand extends CommandRunner {
         conversationId: options.conversation,
         amr: 'trusted',
       });
-      if (this.config.store === 'memory://') {
-        process.stderr.write('warning: the store is memory://, so this session lives only in this CLI process; point the CLI at the service\'s Redis store for a token the service accepts\n');
-      }
       this.out.result(issued, (d) => `${d.token}\n(session ${d.sessionId}, expires ${d.expiresAt})`);
     });
   }
@@ -62,22 +62,39 @@ export class TokensIssueCommand extends CommandRunner {
   }
 }
 
-@SubCommand({ name: 'inspect', arguments: '<token>', description: 'Decrypt a token and show its claims and whether its session is live' })
+/** `tokens inspect` with a memory:// store: the claims are known, whether the session lives is not. */
+export const SESSION_UNKNOWN = 'session_unknown';
+
+@SubCommand({
+  name: 'inspect',
+  arguments: '<token>',
+  description: 'Decrypt a token and show its claims and whether its session is live (with a memory:// store the session state is unknown: exit 1)',
+})
 export class TokensInspectCommand extends CommandRunner {
-  constructor(private readonly tokens: TokenService, private readonly out: CliOutput) {
+  constructor(private readonly tokens: TokenService, private readonly config: AppConfig, private readonly out: CliOutput) {
     super();
   }
   run([token]: string[]): Promise<void> {
     return this.out.run(async () => {
       const { claims, kid } = await this.tokens.inspect(token);
       let status = 'valid';
-      try {
-        await this.tokens.verify(token);
-      } catch (error) {
-        status = (error as { code?: string }).code ?? 'invalid';
+      let note: string | undefined;
+      if (!sharesStoreWithService(this.config)) {
+        // Only the running service knows its sessions; saying "revoked" or "valid" here would be a guess.
+        status = SESSION_UNKNOWN;
+        note =
+          'the store is memory://: the session lives inside the running service, so whether it is still live is unknown here (ask the service: POST /v1/verify/token or /oauth/introspect)';
+      } else {
+        try {
+          await this.tokens.verify(token);
+        } catch (error) {
+          status = (error as { code?: string }).code ?? 'invalid';
+        }
       }
-      const data = { kid, status, claims, expiresAt: new Date(claims.exp * 1000).toISOString() };
-      this.out.result(data, (d) => `status: ${d.status}\nkey: ${d.kid}\nexpires: ${d.expiresAt}\n${JSON.stringify(d.claims, null, 2)}`);
+      const data = { kid, status, ...(note !== undefined && { note }), claims, expiresAt: new Date(claims.exp * 1000).toISOString() };
+      this.out.result(data, (d) =>
+        [`status: ${d.status}`, ...(d.note !== undefined ? [`note: ${d.note}`] : []), `key: ${d.kid}`, `expires: ${d.expiresAt}`, JSON.stringify(d.claims, null, 2)].join('\n'),
+      );
       if (status !== 'valid') process.exitCode = 1;
     });
   }
