@@ -8,6 +8,7 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { AuditLog } from '../src/observability/audit-log.js';
+import { Store, StoreUnavailableError } from '../src/store/store.js';
 import { PasswordHasher } from '../src/users/password-hasher.js';
 import { LoginCompletionService } from '../src/login/login-completion.service.js';
 import { cliUsers, formToken, loginConfig, resultData } from './login-support.js';
@@ -379,6 +380,22 @@ describe('lockout', () => {
     for (let i = 1; i <= 3; i++) await submit({ username: 'hank', password: `v6 guess ${i}` }, `2001:db8:7:7::${i}`);
     expect((await submit({ username: 'hank', password: PASSWORD }, '2001:db8:7:7:ffff::1')).status).toBe(429);
     expect((await submit({ username: 'hank', password: PASSWORD }, '2001:db8:7:8::1')).status).toBe(200);
+  });
+
+  it('fails closed when the counters cannot be read or written: 503, never a login or an uncounted 401', async () => {
+    const store = t.app.get(Store);
+    const read = jest.spyOn(store, 'ttl').mockRejectedValue(new StoreUnavailableError());
+    try {
+      expectFriendlyPage(await submit({ username: 'alice', password: PASSWORD }), 503, /try again in a moment/);
+    } finally {
+      read.mockRestore();
+    }
+    const write = jest.spyOn(store, 'increment').mockRejectedValue(new StoreUnavailableError());
+    try {
+      expectFriendlyPage(await submit({ username: 'alice', password: 'not the password' }), 503, /try again in a moment/);
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it('groups IPv6 clients by /64', async () => {
