@@ -31,7 +31,7 @@ import { RevocationService } from '../src/sessions/revocation.service.js';
 import { TokenService } from '../src/tokens/token.service.js';
 import { UsersService } from '../src/users/users.service.js';
 import { captureLogger, scanForSecrets, type LogCapture } from './log-scan.js';
-import { cliUsers, formToken, loginConfig, resultData } from './login-support.js';
+import { cliUsers, formToken, LOCKOUT, loginConfig, resultData } from './login-support.js';
 import { runCli } from './support/cli.js';
 import { FakeInbenta } from './support/fake-inbenta.js';
 import { forgeDirJwe, readTokenKey, tamper } from './support/jwe-forge.js';
@@ -76,6 +76,8 @@ beforeAll(async () => {
   const raw = baseConfig(join(dir, 'keys'));
   raw.logLevel = 'debug';
   loginConfig(raw);
+  // Every request here comes from a new address: bob's lockout below is the account-wide one.
+  (raw.login as Record<string, unknown>).lockout = { ...LOCKOUT, maxFailuresPerAccount: 3 };
   raw.sso = { corp: { issuer: 'https://idp.example.com', clientId: 'chatwarden', clientSecret: { env: 'CORP_OIDC_SECRET' } } };
   const bots = raw.bots as Record<string, Record<string, unknown>>;
   bots.shop.chat = { vendor: 'inbenta', variable: 'user_token', apiKey: { env: 'INBENTA_KEY' }, secret: { env: 'INBENTA_SECRET' }, authUrl: fake.authUrl };

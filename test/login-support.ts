@@ -8,7 +8,7 @@ import { UsersService } from '../src/users/users.service.js';
 import type { ChatwardenConfig } from '../src/config/config.schema.js';
 
 /** Lockout small enough to reach in a test. */
-export const LOCKOUT = { maxFailures: 3, windowSeconds: 60, banSeconds: 120, maxFailuresPerIp: 6 };
+export const LOCKOUT = { maxFailures: 3, maxFailuresPerAccount: 6, windowSeconds: 60, banSeconds: 120, maxFailuresPerIp: 6 };
 
 export function loginConfig(config: Record<string, unknown>, extra: { trustProxy?: string[]; origins?: string[] } = {}): void {
   config.login = { local: true, lockout: LOCKOUT };

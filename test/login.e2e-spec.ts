@@ -2,12 +2,13 @@
  * The login page over HTTP on a real listening port: the page and its CSP,
  * every bad input of the issue as a friendly 4xx page, password login end to
  * end (token verified by the API), uniform failures, single-use form tokens,
- * lockout per account and per client IP, and users-file changes picked up
- * without a restart.
+ * lockout per account and address, per account and per client IP, and
+ * users-file changes picked up without a restart.
  */
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { AuditLog } from '../src/observability/audit-log.js';
+import { Store, StoreUnavailableError } from '../src/store/store.js';
 import { PasswordHasher } from '../src/users/password-hasher.js';
 import { LoginCompletionService } from '../src/login/login-completion.service.js';
 import { cliUsers, formToken, loginConfig, resultData } from './login-support.js';
@@ -305,40 +306,62 @@ describe('embed.js and its CORS', () => {
 });
 
 describe('lockout', () => {
-  it('locks an account after the configured failures, from any IP, and says when to retry', async () => {
+  it('locks the account for one address after the configured failures, says when to retry, and the owner still signs in elsewhere', async () => {
     const users = cliUsers(t.config);
     await users.add('dave', ['customer'], PASSWORD);
     const audit = jest.spyOn(t.app.get(AuditLog), 'record');
+    const attacker = freshIp();
     try {
-      expect((await submit({ username: 'dave', password: 'wrong one' })).status).toBe(401);
-      expect((await submit({ username: 'dave', password: 'wrong two' })).status).toBe(401);
-      const third = await submit({ username: 'dave', password: 'wrong three' });
+      expect((await submit({ username: 'dave', password: 'wrong one' }, attacker)).status).toBe(401);
+      expect((await submit({ username: 'dave', password: 'wrong two' }, attacker)).status).toBe(401);
+      const third = await submit({ username: 'dave', password: 'wrong three' }, attacker);
       expectFriendlyPage(third, 429, /Too many failed sign-in attempts\. Please try again in 2 minutes\./);
       expect(third.headers['retry-after']).toBe('120');
-      // The right password from another IP is refused while the account is banned.
-      const locked = await submit({ username: 'DAVE', password: PASSWORD });
+      // From that address even the right password is refused while the ban lasts.
+      const locked = await submit({ username: 'DAVE', password: PASSWORD }, attacker);
       expectFriendlyPage(locked, 429, /Please try again in 2 minutes/);
       expect(Number(locked.headers['retry-after'])).toBeGreaterThan(100);
-      expect(audit.mock.calls.filter(([event]) => event === 'login.lockout')).toHaveLength(1);
-      // Another account is unaffected.
-      expect((await submit({ username: 'alice', password: PASSWORD })).status).toBe(200);
+      expect(audit.mock.calls.filter(([event]) => event === 'login.lockout')).toEqual([
+        ['login.lockout', { scope: 'pair', account: expect.stringMatching(/^[0-9a-f]{32}$/), ip: attacker, banSeconds: 120 }],
+      ]);
+      // Dave from his own address, and another account from the attacker's, are unaffected.
+      expect((await submit({ username: 'dave', password: PASSWORD })).status).toBe(200);
+      expect((await submit({ username: 'alice', password: PASSWORD }, attacker)).status).toBe(200);
+    } finally {
+      audit.mockRestore();
+    }
+  });
+
+  it('locks the account everywhere when the failures come from many addresses', async () => {
+    const users = cliUsers(t.config);
+    await users.add('gina', ['customer'], PASSWORD);
+    const audit = jest.spyOn(t.app.get(AuditLog), 'record');
+    try {
+      for (let i = 0; i < 5; i++) expect((await submit({ username: 'gina', password: `spread guess ${i}` })).status).toBe(401);
+      expectFriendlyPage(await submit({ username: 'gina', password: 'spread guess 5' }), 429, /Please try again in 2 minutes/);
+      expectFriendlyPage(await submit({ username: 'gina', password: PASSWORD }), 429, /Too many failed/);
+      expect(audit.mock.calls.filter(([event]) => event === 'login.lockout')).toEqual([
+        ['login.lockout', { scope: 'account', account: expect.stringMatching(/^[0-9a-f]{32}$/), banSeconds: 120 }],
+      ]);
     } finally {
       audit.mockRestore();
     }
   });
 
   it('locks unknown usernames the same way (no hint that the account does not exist)', async () => {
-    for (let i = 0; i < 2; i++) expect((await submit({ username: 'ghost', password: 'x'.repeat(8) })).status).toBe(401);
-    expectFriendlyPage(await submit({ username: 'ghost', password: 'x'.repeat(8) }), 429, /Too many failed/);
+    const ip = freshIp();
+    for (let i = 0; i < 2; i++) expect((await submit({ username: 'ghost', password: 'x'.repeat(8) }, ip)).status).toBe(401);
+    expectFriendlyPage(await submit({ username: 'ghost', password: 'x'.repeat(8) }, ip), 429, /Too many failed/);
   });
 
-  it('a successful login clears the account failures', async () => {
+  it('a successful login clears the failures of that account from that address', async () => {
     const users = cliUsers(t.config);
     await users.add('erin', ['customer'], PASSWORD);
+    const ip = freshIp();
     for (let round = 0; round < 2; round++) {
-      expect((await submit({ username: 'erin', password: 'wrong' + 'x'.repeat(8) })).status).toBe(401);
-      expect((await submit({ username: 'erin', password: 'wrong' + 'y'.repeat(8) })).status).toBe(401);
-      expect((await submit({ username: 'erin', password: PASSWORD })).status).toBe(200);
+      expect((await submit({ username: 'erin', password: 'wrong' + 'x'.repeat(8) }, ip)).status).toBe(401);
+      expect((await submit({ username: 'erin', password: 'wrong' + 'y'.repeat(8) }, ip)).status).toBe(401);
+      expect((await submit({ username: 'erin', password: PASSWORD }, ip)).status).toBe(200);
     }
   });
 
@@ -349,6 +372,30 @@ describe('lockout', () => {
     // Banned IP: even a right password is refused; the same user elsewhere is fine.
     expect((await submit({ username: 'bob', password: PASSWORD }, ip)).status).toBe(429);
     expect((await submit({ username: 'bob', password: PASSWORD }, freshIp())).status).toBe(200);
+  });
+
+  it('counts the failures of one account from one IPv6 /64 as one address', async () => {
+    const users = cliUsers(t.config);
+    await users.add('hank', ['customer'], PASSWORD);
+    for (let i = 1; i <= 3; i++) await submit({ username: 'hank', password: `v6 guess ${i}` }, `2001:db8:7:7::${i}`);
+    expect((await submit({ username: 'hank', password: PASSWORD }, '2001:db8:7:7:ffff::1')).status).toBe(429);
+    expect((await submit({ username: 'hank', password: PASSWORD }, '2001:db8:7:8::1')).status).toBe(200);
+  });
+
+  it('fails closed when the counters cannot be read or written: 503, never a login or an uncounted 401', async () => {
+    const store = t.app.get(Store);
+    const read = jest.spyOn(store, 'ttl').mockRejectedValue(new StoreUnavailableError());
+    try {
+      expectFriendlyPage(await submit({ username: 'alice', password: PASSWORD }), 503, /try again in a moment/);
+    } finally {
+      read.mockRestore();
+    }
+    const write = jest.spyOn(store, 'increment').mockRejectedValue(new StoreUnavailableError());
+    try {
+      expectFriendlyPage(await submit({ username: 'alice', password: 'not the password' }), 503, /try again in a moment/);
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it('groups IPv6 clients by /64', async () => {

@@ -131,11 +131,12 @@ describe('logins', () => {
   });
 
   it('counts a lockout by scope once, then refusals while locked', async () => {
-    const lockouts = await growth('chatwarden_login_lockouts_total', { scope: 'account' }, async () => {
-      for (let i = 0; i < 3; i++) await passwordLogin('mallory-target', 'guess-' + i);
+    const ip = freshIp();
+    const lockouts = await growth('chatwarden_login_lockouts_total', { scope: 'pair' }, async () => {
+      for (let i = 0; i < 3; i++) await passwordLogin('mallory-target', 'guess-' + i, ip);
     });
     expect(lockouts).toBe(1);
-    expect(await growth('chatwarden_login_failures_total', { reason: 'locked' }, async () => expect((await passwordLogin('mallory-target', PASSWORD)).status).toBe(429))).toBe(1);
+    expect(await growth('chatwarden_login_failures_total', { reason: 'locked' }, async () => expect((await passwordLogin('mallory-target', PASSWORD, ip)).status).toBe(429))).toBe(1);
   });
 });
 

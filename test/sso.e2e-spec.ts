@@ -270,15 +270,41 @@ describe('failures are friendly pages', () => {
     await expectFailurePage(await callback(flow.browser, redirect), 400, /expired or was already used/);
   });
 
-  it('a callback in a browser that did not start the flow is refused (login CSRF), and spends the state', async () => {
+  it('a callback in a browser that did not start the flow is refused (login CSRF) without spending the flow: the user still signs in', async () => {
     const flow = await startFlow();
     const redirect = await signIn(flow.browser, flow.authorizationUrl.href, callbackUri('corp'), { login: 'alice' });
-    const victim = new CookieBrowser();
-    await expectFailurePage(await callback(victim, redirect), 400, /expired or was already used/);
+    // The callback URL leaked (Referer, history, a link scanner): other browsers present it first.
+    const noCookie = new CookieBrowser();
+    await expectFailurePage(await callback(noCookie, redirect), 400, /expired or was already used/);
     const withForeignCookie = new CookieBrowser();
     withForeignCookie.setCookie(new URL(t.url).host, '__Host-cw_sso', 'A'.repeat(43));
     await expectFailurePage(await callback(withForeignCookie, redirect), 400, /expired or was already used/);
+    const otherFlow = await startFlow();
+    await expectFailurePage(await callback(otherFlow.browser, redirect), 400, /expired or was already used/);
+    expect(auditLines('login.failure').at(-1)).toEqual({ method: 'sso', provider: 'corp', reason: 'sso_flow_invalid' });
+    // The browser that started the flow completes it, and only once.
+    const response = await callback(flow.browser, redirect);
+    expect(response.status).toBe(200);
+    const result = resultOf(await response.text());
+    expect(result.origin).toBe(SHOP_ORIGIN);
+    expect((await verify({ token: result.token, bot: 'shop' })).body).toMatchObject({ valid: true, subject: 'corp:alice', authMethod: 'sso' });
     await expectFailurePage(await callback(flow.browser, redirect), 400, /expired or was already used/);
+  });
+
+  it('a state started at one provider cannot be completed at another, nor is it spent there', async () => {
+    const flow = await startFlow({}, 'partner');
+    const redirect = await signIn(flow.browser, flow.authorizationUrl.href, callbackUri('partner'), { login: 'bob' });
+    const elsewhere = new URL(redirect);
+    elsewhere.pathname = '/sso/corp/callback';
+    await expectFailurePage(await callback(flow.browser, elsewhere), 400, /expired or was already used/);
+    expect((await callback(flow.browser, redirect)).status).toBe(200);
+  });
+
+  it('two callbacks of the starting browser at once: exactly one signs in', async () => {
+    const flow = await startFlow();
+    const redirect = await signIn(flow.browser, flow.authorizationUrl.href, callbackUri('corp'), { login: 'alice' });
+    const statuses = (await Promise.all([callback(flow.browser, redirect), callback(flow.browser, redirect)])).map((r) => r.status);
+    expect(statuses.sort()).toEqual([200, 400]);
   });
 
   it('a bad code is refused by the provider: 400', async () => {
@@ -330,14 +356,6 @@ describe('failures are friendly pages', () => {
 
   it('an unknown provider at the callback: 400', async () => {
     await expectFailurePage(await new CookieBrowser().request(`${t.url}/sso/nope/callback?code=a&state=${'b'.repeat(43)}`), 400, /sign-in option is not available/);
-  });
-
-  it('a state started at one provider cannot be completed at another', async () => {
-    const flow = await startFlow({}, 'partner');
-    const redirect = await signIn(flow.browser, flow.authorizationUrl.href, callbackUri('partner'), { login: 'bob' });
-    const elsewhere = new URL(redirect);
-    elsewhere.pathname = '/sso/corp/callback';
-    await expectFailurePage(await callback(flow.browser, elsewhere), 400, /expired or was already used/);
   });
 
   it('audit lines never carry codes, states or tokens', () => {

@@ -40,8 +40,13 @@ export class TokensConfig {
 }
 
 export class LockoutConfig {
+  /** Failures of one account from one client address (IPv6 by /64) before that pair is banned. */
   @IsInt() @Min(1) @Max(1000)
   maxFailures = 5;
+
+  /** Failures of one account from every address before the account is banned everywhere (a spread attack). */
+  @IsInt() @Min(1) @Max(100000)
+  maxFailuresPerAccount = 20;
 
   @IsInt() @Min(1)
   windowSeconds = 900;

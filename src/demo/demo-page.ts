@@ -98,6 +98,7 @@ export function demoPageScript(): void {
   type Chatwarden = {
     login(options: { bot: string; mode: 'popup' | 'iframe'; conversation?: string; container?: Element }): Promise<Token>;
     logout(): Promise<void>;
+    cancel(): void;
     onToken(listener: (token: Token | null) => void): () => void;
     adapters: { inbenta(sdk: { addVariable(name: string, value: string): Promise<void> }, name: string): () => void };
   };
@@ -136,16 +137,34 @@ export function demoPageScript(): void {
     chat.scrollTop = chat.scrollHeight;
   };
 
+  /** The login this page has open, if any: only its own ending may hide the frame or change the status. */
+  let open: { mode: 'popup' | 'iframe' } | null = null;
+  const options = (mode: 'popup' | 'iframe') => ({ bot: 'demo', mode, conversation, ...(mode === 'iframe' && { container: frame }) });
+
   async function login(mode: 'popup' | 'iframe') {
-    status.textContent = mode === 'popup' ? 'Waiting for the login popup…' : 'Log in in the frame below…';
-    if (mode === 'iframe') frame.hidden = false;
+    if (open && open.mode === mode) {
+      // Clicked again: embed.js brings the open login to the front and shares its outcome, which the first click handles.
+      chatwarden.login(options(mode)).catch(() => undefined);
+      return;
+    }
+    // The other button while a login is open: the visitor changed their mind, so close that one and open this one.
+    if (open) chatwarden.cancel();
+    const attempt = { mode };
+    open = attempt;
+    status.textContent = mode === 'popup' ? 'Waiting for the login popup… (close it to cancel)' : 'Log in in the frame below, or close it with ×.';
+    frame.hidden = mode !== 'iframe';
     try {
-      await chatwarden.login({ bot: 'demo', mode, conversation, ...(mode === 'iframe' && { container: frame }) });
+      await chatwarden.login(options(mode));
       say('bot', 'You are logged in. Ask me about your orders.');
     } catch (error) {
-      status.textContent = `Login did not finish: ${(error as Error).message}`;
+      if (open !== attempt) return;
+      const { code, message } = error as { code?: string; message: string };
+      status.textContent = code === 'cancelled' ? 'Login closed. Not logged in.' : `Login did not finish: ${message}`;
     } finally {
-      frame.hidden = true;
+      if (open === attempt) {
+        open = null;
+        frame.hidden = true;
+      }
     }
   }
 

@@ -24,8 +24,9 @@ export function embedScript(fallbackOrigin: string): void {
   const listeners = new Set<Listener>();
   let current: EmbedToken | null = null;
   let refreshTimer: number | undefined;
-  let pending: Promise<EmbedToken> | null = null;
-  let cancelPending: () => void = () => {};
+  type CheckedOptions = { bot: string; mode: 'popup' | 'iframe'; conversation?: string; container?: Element };
+  /** The login in progress: at most one (one popup or frame, one message listener), and every way it ends resets this. */
+  let active: { request: CheckedOptions; promise: Promise<EmbedToken>; focus: () => void; cancel: () => void } | null = null;
 
   class ChatwardenError extends Error {
     constructor(
@@ -96,7 +97,7 @@ export function embedScript(fallbackOrigin: string): void {
     accept(null);
   }
 
-  function checkOptions(options: LoginOptions): { bot: string; mode: 'popup' | 'iframe'; conversation?: string; container?: Element } {
+  function checkOptions(options: LoginOptions): CheckedOptions {
     const mode = options.mode === undefined ? 'popup' : options.mode;
     if (typeof options.bot !== 'string' || options.bot === '') throw new ChatwardenError('invalid_options', 'chatwarden.login needs { bot }');
     if (mode !== 'popup' && mode !== 'iframe') throw new ChatwardenError('invalid_options', "mode is 'popup' or 'iframe'");
@@ -116,8 +117,32 @@ export function embedScript(fallbackOrigin: string): void {
     return `${base}/login?${query.toString()}`;
   }
 
-  /** A modal frame for iframe mode when the host gives no container: Escape or the close button cancels. */
-  function overlay(onClose: () => void): { host: HTMLElement; remove: () => void } {
+  /** The close button every login frame carries, so the user can always leave a login (a page that failed to load included). */
+  function closeButton(onClose: () => void): HTMLButtonElement {
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = '×';
+    close.setAttribute('aria-label', 'Close sign-in');
+    Object.assign(close.style, {
+      position: 'absolute', top: '4px', right: '4px', width: '32px', height: '32px', fontSize: '20px', lineHeight: '1',
+      border: '0', borderRadius: '16px', background: '#fff', color: '#1b1f24', cursor: 'pointer', zIndex: '1',
+    });
+    close.addEventListener('click', onClose);
+    return close;
+  }
+
+  /**
+   * Where the login frame goes: inside the host's `container`, or a modal
+   * overlay that Escape also dismisses. Either way with a close button.
+   */
+  function frameHost(container: Element | undefined, onClose: () => void): { host: HTMLElement; remove: () => void } {
+    const panel = document.createElement('div');
+    panel.appendChild(closeButton(onClose));
+    if (container) {
+      Object.assign(panel.style, { position: 'relative', width: '100%', height: '100%' });
+      container.appendChild(panel);
+      return { host: panel, remove: () => panel.remove() };
+    }
     const backdrop = document.createElement('div');
     backdrop.setAttribute('role', 'dialog');
     backdrop.setAttribute('aria-modal', 'true');
@@ -126,22 +151,11 @@ export function embedScript(fallbackOrigin: string): void {
       position: 'fixed', inset: '0', zIndex: '2147483647', background: 'rgba(0,0,0,0.45)',
       display: 'flex', alignItems: 'center', justifyContent: 'center', padding: '8px',
     });
-    const panel = document.createElement('div');
     Object.assign(panel.style, { position: 'relative', width: '420px', maxWidth: '100%', height: '600px', maxHeight: '100%' });
-    const close = document.createElement('button');
-    close.type = 'button';
-    close.textContent = '×';
-    close.setAttribute('aria-label', 'Close sign-in');
-    Object.assign(close.style, {
-      position: 'absolute', top: '4px', right: '4px', width: '32px', height: '32px', fontSize: '20px',
-      border: '0', borderRadius: '16px', background: '#fff', cursor: 'pointer', zIndex: '1',
-    });
-    close.addEventListener('click', onClose);
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') onClose();
     };
     document.addEventListener('keydown', onKey);
-    panel.appendChild(close);
     backdrop.appendChild(panel);
     document.body.appendChild(backdrop);
     return {
@@ -153,76 +167,125 @@ export function embedScript(fallbackOrigin: string): void {
     };
   }
 
+  function sameRequest(a: CheckedOptions, b: CheckedOptions): boolean {
+    return a.bot === b.bot && a.mode === b.mode && a.conversation === b.conversation && a.container === b.container;
+  }
+
+  /**
+   * One login at a time. A second call while one is open brings the open one
+   * to the front and, for the same request (a double click), shares its
+   * outcome; a different request is refused with `busy` and the open login
+   * stays usable. It ends with a token, or `cancelled` when the user closes
+   * it (close button, Escape, the popup closed, its frame removed) or
+   * cancel() is called; after any ending a new login can start.
+   */
   function login(options: LoginOptions = {}): Promise<EmbedToken> {
-    if (pending) return Promise.reject(new ChatwardenError('busy', 'a login is already in progress'));
-    let checked: ReturnType<typeof checkOptions>;
+    let checked: CheckedOptions;
     try {
       checked = checkOptions(options);
     } catch (error) {
       return Promise.reject(error);
     }
+    if (active) {
+      active.focus();
+      if (sameRequest(active.request, checked)) return active.promise;
+      return Promise.reject(new ChatwardenError('busy', 'a login is already open: finish or close it first (chatwarden.cancel() closes it)'));
+    }
+    return start(checked);
+  }
+
+  function start(checked: CheckedOptions): Promise<EmbedToken> {
     const url = loginUrl(checked.bot, checked.mode, checked.conversation);
     const previousFocus = document.activeElement as HTMLElement | null;
-    pending = new Promise<EmbedToken>((resolve, reject) => {
-      let target: Window | null = null;
-      let cleanup = () => {};
-      let settled = false;
-      const finish = (error: Error | null, token?: EmbedToken) => {
-        if (settled) return;
-        settled = true;
-        window.removeEventListener('message', onMessage);
-        cleanup();
-        pending = null;
-        cancelPending = () => {};
-        if (previousFocus && typeof previousFocus.focus === 'function') previousFocus.focus();
-        if (error) reject(error);
-        else resolve(token!);
-      };
-      const onMessage = (event: MessageEvent) => {
-        // Only this service's origin, and only the window this login opened, may hand over a token.
-        if (event.origin !== base || target === null || event.source !== target) return;
-        const data = event.data as { type?: unknown; token?: unknown; expiresAt?: unknown; chatVariable?: unknown } | null;
-        if (!data || data.type !== 'chatwarden:token' || typeof data.token !== 'string' || typeof data.expiresAt !== 'string') return;
-        const token = { token: data.token, expiresAt: data.expiresAt, ...(data.chatVariable === 'set' || data.chatVariable === 'failed' ? { chatVariable: data.chatVariable } : {}) };
-        accept(token);
-        finish(null, token);
-      };
-      window.addEventListener('message', onMessage);
-      cancelPending = () => finish(new ChatwardenError('cancelled', 'the login was cancelled'));
-      if (checked.mode === 'popup') {
-        const width = 480;
-        const height = 640;
-        const left = Math.max(0, window.screenX + (window.outerWidth - width) / 2);
-        const top = Math.max(0, window.screenY + (window.outerHeight - height) / 2);
-        target = window.open(url, 'chatwarden-login', `popup,width=${width},height=${height},left=${left},top=${top}`);
-        if (!target) {
-          finish(new ChatwardenError('popup_blocked', 'the browser blocked the login popup; call login() from a click handler'));
-          return;
-        }
-        const popup = target;
-        const watch = window.setInterval(() => {
-          // The success page closes itself right after posting; give its message time to arrive.
-          if (!popup.closed) return;
-          window.clearInterval(watch);
-          window.setTimeout(() => finish(new ChatwardenError('cancelled', 'the login window was closed')), 500);
-        }, 400);
-        cleanup = () => window.clearInterval(watch);
-        return;
-      }
-      const frame = document.createElement('iframe');
-      frame.src = url;
-      frame.title = 'Sign in';
-      Object.assign(frame.style, { width: '100%', height: '100%', minHeight: '420px', border: '0', background: '#fff', borderRadius: '8px' });
-      const modal = checked.container ? null : overlay(() => finish(new ChatwardenError('cancelled', 'the login was closed')));
-      (checked.container ?? modal!.host).appendChild(frame);
-      target = frame.contentWindow;
-      frame.focus();
-      cleanup = () => {
-        frame.remove();
-        modal?.remove();
-      };
+    let settle: (error: Error | null, token?: EmbedToken) => void = () => {};
+    const promise = new Promise<EmbedToken>((resolve, reject) => {
+      settle = (error, token) => (error ? reject(error) : resolve(token!));
     });
-    return pending;
+    let target: Window | null = null;
+    let focusOpen = () => {};
+    /** Undoes what this login added to the page; `closeWindow` also closes a popup the user left open. */
+    let cleanup: (closeWindow: boolean) => void = () => {};
+    const session = {
+      request: checked,
+      promise,
+      focus: () => focusOpen(),
+      cancel: () => finish(new ChatwardenError('cancelled', 'the login was cancelled'), undefined, true),
+    };
+    const cancelled = (message: string) => () => finish(new ChatwardenError('cancelled', message));
+    function finish(error: Error | null, token?: EmbedToken, closeWindow = false): void {
+      // Only the open login ends, and only once.
+      if (active !== session) return;
+      active = null;
+      window.removeEventListener('message', onMessage);
+      cleanup(closeWindow);
+      if (previousFocus && previousFocus.isConnected && typeof previousFocus.focus === 'function') previousFocus.focus();
+      settle(error, token);
+    }
+    function onMessage(event: MessageEvent): void {
+      // Only this service's origin, and only the window this login opened, may hand over a token.
+      if (event.origin !== base || target === null || event.source !== target) return;
+      const data = event.data as { type?: unknown; token?: unknown; expiresAt?: unknown; chatVariable?: unknown } | null;
+      if (!data || data.type !== 'chatwarden:token' || typeof data.token !== 'string' || typeof data.expiresAt !== 'string') return;
+      const token = { token: data.token, expiresAt: data.expiresAt, ...(data.chatVariable === 'set' || data.chatVariable === 'failed' ? { chatVariable: data.chatVariable } : {}) };
+      accept(token);
+      finish(null, token);
+    }
+    // Active before anything can end it: a blocked popup ends the login synchronously, below.
+    active = session;
+    window.addEventListener('message', onMessage);
+
+    if (checked.mode === 'popup') {
+      const width = 480;
+      const height = 640;
+      const left = Math.max(0, window.screenX + (window.outerWidth - width) / 2);
+      const top = Math.max(0, window.screenY + (window.outerHeight - height) / 2);
+      target = window.open(url, 'chatwarden-login', `popup,width=${width},height=${height},left=${left},top=${top}`);
+      if (!target) {
+        finish(new ChatwardenError('popup_blocked', 'the browser blocked the login popup; call login() from a click handler'));
+        return promise;
+      }
+      const popup = target;
+      let closedAt: number | undefined;
+      const watch = window.setInterval(() => {
+        // The success page closes itself right after posting; give its message time to arrive.
+        if (!popup.closed || closedAt !== undefined) return;
+        closedAt = window.setTimeout(cancelled('the login window was closed'), 500);
+      }, 400);
+      focusOpen = () => popup.focus();
+      cleanup = (closeWindow) => {
+        window.clearInterval(watch);
+        window.clearTimeout(closedAt);
+        if (closeWindow && !popup.closed) popup.close();
+      };
+      return promise;
+    }
+
+    const frame = document.createElement('iframe');
+    frame.src = url;
+    frame.title = 'Sign in';
+    Object.assign(frame.style, { width: '100%', height: '100%', minHeight: '420px', border: '0', background: '#fff', borderRadius: '8px' });
+    const holder = frameHost(checked.container, cancelled('the login was closed'));
+    holder.host.appendChild(frame);
+    target = frame.contentWindow;
+    // A host that removes the frame (or its container) from the page ends the login instead of leaving it open forever.
+    const watch = window.setInterval(() => {
+      if (!frame.isConnected) cancelled('the login frame was removed from the page')();
+    }, 400);
+    focusOpen = () => {
+      frame.scrollIntoView({ block: 'nearest' });
+      frame.focus();
+    };
+    cleanup = () => {
+      window.clearInterval(watch);
+      holder.remove();
+    };
+    frame.focus();
+    return promise;
+  }
+
+  /** Abandons the login in progress, if any (closing its popup or frame); its promise rejects with `cancelled`. */
+  function cancelPending(): void {
+    active?.cancel();
   }
 
   async function logout(): Promise<void> {

@@ -45,7 +45,7 @@ export class LocalLoginService implements OnModuleInit {
       await this.lockout.recordFailure(username, ip);
       throw appError('login_failed');
     }
-    await this.lockout.recordSuccess(username);
+    await this.lockout.recordSuccess(username, ip);
     return { subject: user.username, roles: user.roles };
   }
 }

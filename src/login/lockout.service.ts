@@ -1,11 +1,26 @@
 /**
- * Brute-force lockout (SPEC.md "Security rules"): failed logins are counted
- * per account and per client IP in the store, so every instance shares them.
- * Counters are fixed windows (`windowSeconds`); reaching the limit sets a ban
- * for `banSeconds`. Account keys hash the normalized username (no raw user
- * input in store keys) and exist for unknown usernames too, so a lockout
- * reveals nothing about which accounts exist. The client IP is Fastify's
- * `request.ip`: X-Forwarded-For counts only from `trustProxy` hops.
+ * Brute-force lockout (SPEC.md "Security rules", "Lockout per account and
+ * address"). Failed logins are counted in the store, so every instance
+ * shares them, in three scopes:
+ *
+ * - `pair`: one account from one client address. `maxFailures` bans that
+ *   pair only, so whoever mistypes or guesses from one address cannot lock
+ *   the account's owner out from anywhere else (the denial of service a
+ *   per-account ban alone allows).
+ * - `account`: the account from every address. `maxFailuresPerAccount`
+ *   (higher) bans the account everywhere, so guessing spread over many
+ *   addresses still stops.
+ * - `ip`: one client address, any accounts. `maxFailuresPerIp` (default
+ *   4 × maxFailures) bans the address, against password spraying.
+ *
+ * Counters are fixed windows (`windowSeconds`); reaching a limit sets a ban
+ * for `banSeconds`. Attempts refused by a ban are not counted, so one address
+ * adds at most `maxFailures` to the account per ban. Account keys hash the
+ * normalized username (no raw user input in store keys) and exist for
+ * unknown usernames too, so a lockout reveals nothing about which accounts
+ * exist. The client address is Fastify's `request.ip` (X-Forwarded-For counts
+ * only from `trustProxy` hops), IPv6 grouped by /64. Every store error
+ * propagates: a lockout that cannot be checked fails closed (503).
  */
 import { Injectable, Optional } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
@@ -16,10 +31,18 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { Store } from '../store/store.js';
 
-type Scope = 'account' | 'ip';
+export type LockoutScope = 'pair' | 'account' | 'ip';
 
-/** Default per-IP limit as a multiple of the per-account one (one NAT, many users). */
+/** Default per-IP limit as a multiple of the per-pair one (one NAT, many users). */
 const IP_LIMIT_FACTOR = 4;
+
+/** One scope's counter: its store id, its limit and what its audit line names. */
+interface Subject {
+  scope: LockoutScope;
+  id: string;
+  limit: number;
+  fields: Record<string, string>;
+}
 
 @Injectable()
 export class LockoutService {
@@ -30,58 +53,68 @@ export class LockoutService {
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
-  /** Throws 429 `login_locked` (with `retryAfterSeconds`) while the account or the IP is banned. */
+  /** Throws 429 `login_locked` (with `retryAfterSeconds`) while the pair, the account or the address is banned. */
   async assertAllowed(username: string, ip: string): Promise<void> {
-    const [account, client] = await Promise.all([
-      this.store.ttl(banKey('account', accountId(username))),
-      this.store.ttl(banKey('ip', clientId(ip))),
-    ]);
-    const retryAfter = Math.max(account ?? 0, client ?? 0);
+    const ttls = await Promise.all(this.subjects(username, ip).map((subject) => this.store.ttl(banKey(subject))));
+    const retryAfter = Math.max(0, ...ttls.map((ttl) => ttl ?? 0));
     if (retryAfter > 0) {
       this.metrics?.loginFailure('locked');
-      throw lockedOut(retryAfter);
+      // A ban without expiry can only come from a foreign writer; it is honoured, but Retry-After stays a number.
+      throw lockedOut(Number.isFinite(retryAfter) ? retryAfter : this.config.login.lockout.banSeconds);
     }
   }
 
-  /** Counts one failure; throws `login_locked` when this failure reached a limit. */
+  /** Counts one failure in every scope; throws `login_locked` when this failure reached a limit. */
   async recordFailure(username: string, ip: string): Promise<void> {
-    const { maxFailures, windowSeconds, banSeconds } = this.config.login.lockout;
-    const perIp = this.config.login.lockout.maxFailuresPerIp ?? maxFailures * IP_LIMIT_FACTOR;
+    const { windowSeconds, banSeconds } = this.config.login.lockout;
+    const subjects = this.subjects(username, ip);
+    const counts = await Promise.all(subjects.map((subject) => this.store.increment(counterKey(subject), windowSeconds)));
+    const reached = subjects.filter((subject, index) => counts[index] >= subject.limit);
+    await Promise.all(reached.map((subject) => this.ban(subject)));
+    if (reached.length > 0) throw lockedOut(banSeconds);
+  }
+
+  /**
+   * A successful login clears the failures of this account from this
+   * address (the owner's own typos). Not the account's total, nor the
+   * address's: the owner signing in must not reset a spread attack or a spray.
+   */
+  async recordSuccess(username: string, ip: string): Promise<void> {
+    await this.store.delete(counterKey(this.pair(accountId(username), clientId(ip))));
+  }
+
+  private subjects(username: string, ip: string): Subject[] {
+    const { maxFailures, maxFailuresPerAccount, maxFailuresPerIp } = this.config.login.lockout;
     const account = accountId(username);
     const client = clientId(ip);
-    const [accountFailures, ipFailures] = await Promise.all([
-      this.store.increment(counterKey('account', account), windowSeconds),
-      this.store.increment(counterKey('ip', client), windowSeconds),
-    ]);
-    const banned = await Promise.all([
-      accountFailures >= maxFailures ? this.ban('account', account, { account }) : false,
-      ipFailures >= perIp ? this.ban('ip', client, { ip: client }) : false,
-    ]);
-    if (banned.some(Boolean)) throw lockedOut(banSeconds);
+    return [
+      this.pair(account, client),
+      { scope: 'account', id: account, limit: maxFailuresPerAccount, fields: { account } },
+      { scope: 'ip', id: client, limit: maxFailuresPerIp ?? maxFailures * IP_LIMIT_FACTOR, fields: { ip: client } },
+    ];
   }
 
-  /** A successful login clears the account's failures (not the IP's: one success must not reset a spray). */
-  async recordSuccess(username: string): Promise<void> {
-    await this.store.delete(counterKey('account', accountId(username)));
+  private pair(account: string, client: string): Subject {
+    return { scope: 'pair', id: `${account}:${client}`, limit: this.config.login.lockout.maxFailures, fields: { account, ip: client } };
   }
 
-  private async ban(scope: Scope, id: string, fields: Record<string, string>): Promise<true> {
+  private async ban(subject: Subject): Promise<void> {
     const { banSeconds } = this.config.login.lockout;
-    const created = await this.store.setIfAbsent(banKey(scope, id), '1', banSeconds);
+    const created = await this.store.setIfAbsent(banKey(subject), '1', banSeconds);
     // The counter starts again from zero once the ban is over.
-    await this.store.delete(counterKey(scope, id));
-    if (created) this.audit.record('login.lockout', { scope, ...fields, banSeconds });
-    if (created) this.metrics?.lockout(scope);
-    return true;
+    await this.store.delete(counterKey(subject));
+    if (!created) return;
+    this.audit.record('login.lockout', { scope: subject.scope, ...subject.fields, banSeconds });
+    this.metrics?.lockout(subject.scope);
   }
 }
 
-function counterKey(scope: Scope, id: string): string {
-  return `lockout:fail:${scope}:${id}`;
+function counterKey(subject: Subject): string {
+  return `lockout:fail:${subject.scope}:${subject.id}`;
 }
 
-function banKey(scope: Scope, id: string): string {
-  return `lockout:ban:${scope}:${id}`;
+function banKey(subject: Subject): string {
+  return `lockout:ban:${subject.scope}:${subject.id}`;
 }
 
 /** A short, stable id for a username: its SHA-256 prefix (also what the audit line shows). */
@@ -91,7 +124,7 @@ export function accountId(username: string): string {
 
 /**
  * IPv4 as is; IPv6 by its /64, since one subscriber usually owns a whole /64
- * and could otherwise rotate addresses to dodge the per-IP limit.
+ * and could otherwise rotate addresses to dodge the per-address limits.
  */
 export function clientId(ip: string): string {
   if (!ipaddr.isValid(ip)) return 'unknown';

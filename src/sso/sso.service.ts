@@ -8,7 +8,9 @@
  * fails the same way, on any instance. The flow is also bound to the browser
  * that started it by a cookie whose hash is in the flow (OIDC Core §3.1.2.1
  * on `state`, RFC 9700 §4.7.1): a callback URL lured into another browser
- * cannot log that browser in as someone else.
+ * cannot log that browser in as someone else, and since the binding is
+ * checked before the flow is taken, such a callback does not spend the
+ * user's own sign-in either.
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
@@ -219,17 +221,28 @@ export class SsoService {
     return this.config.sso[provider];
   }
 
+  /**
+   * The flow for `state`, spent only once this browser proved it started it.
+   * Read, check provider and binding, then take (GETDEL): a callback URL that
+   * leaks (Referer, history, a link scanner fetching it first) is refused in
+   * every other browser without spending the flow, so the user's own
+   * callback still succeeds. Of two callbacks from the binding browser, only
+   * the one whose take returns the flow goes on.
+   */
   private async takeFlow(provider: string, state: string | null, cookieHeader: string | undefined): Promise<SsoFlow> {
     if (state === null || !STATE_PATTERN.test(state)) throw new SsoError('sso_flow_invalid', { provider }, 'missing or malformed state');
-    // Taken before anything else is checked: whatever happens next, this state can never be used again.
-    const raw = await this.store.take(FLOW_KEY_PREFIX + state);
-    if (raw === null) throw new SsoError('sso_flow_invalid', { provider }, 'unknown, used or expired state');
-    const flow = JSON.parse(raw) as SsoFlow;
+    const key = FLOW_KEY_PREFIX + state;
+    const stored = await this.store.get(key);
+    if (stored === null) throw new SsoError('sso_flow_invalid', { provider }, 'unknown, used or expired state');
+    const flow = JSON.parse(stored) as SsoFlow;
     if (flow.provider !== provider) throw new SsoError('sso_flow_invalid', { provider }, 'state belongs to another provider');
     const binding = this.bindingFrom(cookieHeader);
     if (binding === undefined || !constantTimeEqual(sha256Hex(binding), flow.browser)) {
       throw new SsoError('sso_flow_invalid', { provider }, 'callback in a browser that did not start this flow');
     }
+    // Spent from here on, whatever the provider answers next. A null take: a concurrent callback of the same browser won.
+    const taken = await this.store.take(key);
+    if (taken === null) throw new SsoError('sso_flow_invalid', { provider }, 'state used by a concurrent callback');
     return flow;
   }
 
