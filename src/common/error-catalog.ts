@@ -64,6 +64,7 @@ export const ERROR_CATALOG = {
   session_expired: [410, 'The chat conversation has ended. Please start a new one.'],
   key_active: [409, 'This key is the active key.'],
   key_revoked: [409, 'This key is already revoked.'],
+  store_not_shared: [409, 'This command needs the store the running service uses.'],
   payload_too_large: [413, 'The request body is too large.'],
   body_too_large: [413, 'The webhook body is larger than allowed.'],
   unsupported_media_type: [415, 'This content type is not accepted here.'],
