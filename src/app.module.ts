@@ -13,6 +13,7 @@ import { LoginModule } from './login/login.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { SignaturesModule } from './signatures/signatures.module.js';
 import { SsoModule } from './sso/sso.module.js';
+import { RedisPersistenceCheck } from './store/redis-persistence-check.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -37,6 +38,7 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        RedisPersistenceCheck,
       ],
     };
   }
