@@ -15,6 +15,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { SignaturesModule } from './signatures/signatures.module.js';
 import { SiteModule } from './site/site.module.js';
 import { SsoModule } from './sso/sso.module.js';
+import { RedisPersistenceCheck } from './store/redis-persistence-check.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -42,6 +43,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: MediaTypeGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        RedisPersistenceCheck,
       ],
     };
   }

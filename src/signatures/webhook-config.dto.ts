@@ -9,6 +9,7 @@
  */
 import { Transform, Type, plainToInstance } from 'class-transformer';
 import {
+  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsIn,
@@ -41,6 +42,11 @@ const PLACEHOLDER = /\{([a-z]+)\}/g;
 const TEMPLATE_PLACEHOLDERS = new Set(['body', 'timestamp', 'id', 'method', 'url']);
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
+/** Twilio's names for the shared-key signing algorithms (twilio-node `HMAC_SHA1`, `HMAC_SHA256`). */
+export const TWILIO_SHARED_KEY_ALGORITHMS = ['HMAC_SHA256', 'HMAC_SHA1'] as const;
+export type TwilioSharedKeyAlgorithm = (typeof TWILIO_SHARED_KEY_ALGORITHMS)[number];
+/** The one algorithm Twilio's shared-key documentation shows; SHA-1 with a shared key is unconfirmed. */
+export const DEFAULT_TWILIO_SHARED_KEY_ALGORITHMS: readonly TwilioSharedKeyAlgorithm[] = ['HMAC_SHA256'];
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Microsoft's Bot Connector OpenID metadata (learn.microsoft.com, bot-framework-rest-connector-authentication). */
 export const BOTFRAMEWORK_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
@@ -251,6 +257,21 @@ export class WebhookConfigDto {
   /** The Verify Token typed in Meta's App Dashboard, checked by the `hub.challenge` GET. */
   @IsOptional() @IsString() @IsNotEmpty()
   verifyToken?: string;
+
+  // twilio
+
+  /**
+   * Twilio shared-key signing (Webhook Settings, public beta): `off` (default)
+   * refuses requests carrying X-Twilio-Webhooks-Signature-Settings, `accept`
+   * takes both auth-token and shared-key signatures (while migrating),
+   * `require` only shared-key ones. The SharedKey secret goes in `secrets`.
+   */
+  @IsOptional() @IsIn(['off', 'accept', 'require'], { message: 'sharedKey must be off, accept or require' })
+  sharedKey?: 'off' | 'accept' | 'require';
+
+  /** Algorithms a shared-key request may name. Default [HMAC_SHA256]; HMAC_SHA1 is unconfirmed for shared keys. */
+  @IsOptional() @IsArray() @ArrayNotEmpty() @IsIn(TWILIO_SHARED_KEY_ALGORITHMS, { each: true, message: 'sharedKeyAlgorithms entries must be HMAC_SHA256 or HMAC_SHA1' })
+  sharedKeyAlgorithms?: TwilioSharedKeyAlgorithm[];
 }
 
 type OptionName = Exclude<
@@ -282,6 +303,8 @@ export const OPTIONS_BY_SCHEME: Readonly<Record<OptionName, readonly WebhookSche
   basicAuth: SHARED_CREDENTIAL_SCHEMES,
   headers: SHARED_CREDENTIAL_SCHEMES,
   verifyToken: ['meta'],
+  sharedKey: ['twilio'],
+  sharedKeyAlgorithms: ['twilio'],
 };
 
 const KEY_TYPES: Partial<Record<WebhookScheme, PublicKeyType>> = { convokraft: 'dsa', freshchat: 'rsa' };
@@ -342,6 +365,9 @@ export function schemeProblems(config: WebhookConfigDto): string[] {
   }
 
   if (scheme === 'hmac') problems.push(...hmacProblems(config));
+  if (scheme === 'twilio' && config.sharedKeyAlgorithms && (config.sharedKey ?? 'off') === 'off') {
+    problems.push('sharedKeyAlgorithms is only read with sharedKey: accept or require: set sharedKey or remove sharedKeyAlgorithms');
+  }
   if (SHARED_CREDENTIAL_SCHEMES.includes(scheme)) problems.push(...sharedCredentialProblems(config));
 
   (config.secrets ?? []).forEach((secret, index) => {

@@ -40,6 +40,7 @@ import {
 import { Store, StoreUnavailableError } from './store.js';
 import { parseRedisUrl, type RedisNodeAddress, type RedisTarget } from './store-url.js';
 import { assertTtlSeconds } from './ttl-seconds.js';
+import { readPersistence, type NodeCommandSender, type RedisPersistence } from './redis-persistence.js';
 
 export interface RedisStoreOptions {
   /** Longest any call may take, connecting included, before it rejects with StoreUnavailableError (ms). Default 1000. */
@@ -124,6 +125,8 @@ interface Connected {
   deleteKeys(keys: string[]): Promise<number>;
   publish(channel: string, message: string): Promise<void>;
   ping(): Promise<void>;
+  /** One sender of keyless server commands (CONFIG GET, INFO) per node that holds data: the server, the Sentinel master, each Cluster master. */
+  dataNodes(): Promise<NodeCommandSender[]>;
 }
 
 /** What differs between standalone, Sentinel and Cluster. */
@@ -256,6 +259,15 @@ export class RedisStore extends Store {
 
   async ping(): Promise<void> {
     await this.run((redis) => redis.ping());
+  }
+
+  /**
+   * Whether Redis keeps writes across a restart (append-only file), read at
+   * start to warn when it does not: a restart from an older snapshot brings
+   * revoked sessions back. See redis-persistence.ts.
+   */
+  async persistence(): Promise<RedisPersistence> {
+    return this.run(async (redis) => readPersistence(await redis.dataNodes()));
   }
 
   async close(): Promise<void> {
@@ -414,6 +426,7 @@ class StandaloneBackend implements Backend {
       ping: async () => {
         await client.ping();
       },
+      dataNodes: async () => [(args) => client.sendCommand(args)],
     };
   }
 
@@ -577,6 +590,8 @@ async function openSentinel(
     ping: async () => {
       await sentinel.ping();
     },
+    // Not read-only, so the driver sends it to the master.
+    dataNodes: async () => [(args) => sentinel.sendCommand(false, args)],
     subscribe: async (channel, listener) => {
       await sentinel.subscribe(channel, listener);
     },
@@ -624,6 +639,13 @@ async function openCluster(
     ping: async () => {
       await Promise.all(cluster.masters.map(async (master) => (await cluster.nodeClient(master)).ping()));
     },
+    dataNodes: async () =>
+      Promise.all(
+        cluster.masters.map(async (master) => {
+          const node = await cluster.nodeClient(master);
+          return (args: string[]) => node.withCommandOptions({ timeout: settings.commandTimeoutMs }).sendCommand(args);
+        }),
+      ),
     subscribe: async (channel, listener) => {
       await cluster.subscribe(channel, listener);
     },

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, sign as edSign } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { Webhook as SvixWebhook } from 'svix';
 import { BOT, configSecrets, harness, post, rejection, tamper, webhook } from '../testing/verifier-kit.js';
 
 // Published vectors of the Standard Webhooks reference libraries
@@ -146,5 +147,74 @@ describe('standard-webhooks verifier', () => {
   it('fails closed when no live secret is usable', async () => {
     const { service } = harness(configSecrets('whpk_tooshort'), TIMESTAMP);
     expect((await rejection(service.verify(BOT, config, post(headers(V1_SIGNATURE), PAYLOAD)))).code).toBe('webhook_misconfigured');
+  });
+
+  describe('svix-* header names (senders hosted by Svix)', () => {
+    const SECRET = 'whsec_' + Buffer.from('another-32-byte-secret-for-svix!').toString('base64');
+    const NOW = 1_700_000_000;
+    const MSG = 'msg_2LJ1T9Qy0dRpYzUoR8mWd3kXq7b';
+    const BODY = '{"type":"message.created","data":{"conversation":"c_81"}}';
+    const svixHeaders = (signature: string, id = MSG, timestamp = String(NOW)) => ({
+      'svix-id': id,
+      'svix-timestamp': timestamp,
+      'svix-signature': signature,
+    });
+    const signed = (id = MSG, body = BODY): string => new SvixWebhook(SECRET).sign(id, new Date(NOW * 1000), body);
+
+    it('accepts what the svix package signs, sent under svix-* names, and svix itself accepts the same request', async () => {
+      // svix's verify checks the timestamp against the real clock, so this one delivery is made now.
+      const now = Math.floor(Date.now() / 1000);
+      const signature = new SvixWebhook(SECRET).sign(MSG, new Date(now * 1000), BODY);
+      expect(new SvixWebhook(SECRET).verify(BODY, svixHeaders(signature, MSG, String(now)))).toEqual(JSON.parse(BODY));
+      const { service } = harness(configSecrets(SECRET), now);
+      await expect(service.verify(BOT, config, post(svixHeaders(signature, MSG, String(now)), BODY))).resolves.toEqual({
+        valid: true,
+        scheme: 'standard-webhooks',
+        secretId: 'config-0',
+        eventId: MSG,
+      });
+    });
+
+    it('accepts the published v1 vector under svix-* names (header names in any case)', async () => {
+      const { service } = harness(configSecrets(V1_SECRET), TIMESTAMP);
+      const named = { 'Svix-Id': MSG_ID, 'Svix-Timestamp': String(TIMESTAMP), 'Svix-Signature': V1_SIGNATURE };
+      await expect(service.verify(BOT, config, post(named, PAYLOAD))).resolves.toMatchObject({ valid: true, eventId: MSG_ID });
+    });
+
+    it('refuses a tampered body, another secret and a stale timestamp under svix-* names', async () => {
+      const { service, setNow } = harness(configSecrets(SECRET), NOW);
+      expect((await rejection(service.verify(BOT, config, post(svixHeaders(signed()), tamper(BODY, 3))))).code).toBe('signature_invalid');
+      const other = harness(configSecrets(V1_SECRET), NOW);
+      expect((await rejection(other.service.verify(BOT, config, post(svixHeaders(signed()), BODY)))).code).toBe('signature_invalid');
+      setNow(NOW + 3600);
+      expect((await rejection(service.verify(BOT, config, post(svixHeaders(signed()), BODY)))).code).toBe('timestamp_invalid');
+    });
+
+    it('accepts both sets when they agree, refuses them when they differ', async () => {
+      const { service } = harness(configSecrets(SECRET), NOW);
+      const signature = signed();
+      await expect(service.verify(BOT, config, post({ ...svixHeaders(signature), ...headers(signature, MSG, String(NOW)) }, BODY))).resolves.toMatchObject({
+        valid: true,
+      });
+      // A valid svix-* set beside a webhook-* set naming another message.
+      const otherId = 'msg_other';
+      const differing = { ...svixHeaders(signature), ...headers(signed(otherId), otherId, String(NOW)) };
+      expect((await rejection(service.verify(BOT, config, post(differing, BODY)))).code).toBe('signature_invalid');
+    });
+
+    it('never mixes the sets: an id from one and a signature from the other is refused', async () => {
+      const { service } = harness(configSecrets(SECRET), NOW);
+      const mixed = { 'svix-id': MSG, 'svix-signature': signed(), 'webhook-timestamp': String(NOW) };
+      expect((await rejection(service.verify(BOT, config, post(mixed, BODY)))).code).toBe('signature_missing');
+      const partial = { 'svix-id': MSG, 'svix-timestamp': String(NOW) };
+      expect(await rejection(service.verify(BOT, config, post(partial, BODY)))).toMatchObject({ code: 'signature_missing' });
+    });
+
+    it('one replay id whichever names carry it', async () => {
+      const { service } = harness(configSecrets(SECRET), NOW);
+      const signature = signed();
+      await service.verify(BOT, config, post(headers(signature, MSG, String(NOW)), BODY));
+      expect((await rejection(service.verify(BOT, config, post(svixHeaders(signature), BODY)))).code).toBe('replayed');
+    });
   });
 });

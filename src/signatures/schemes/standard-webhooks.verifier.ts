@@ -9,12 +9,16 @@
  * - a timestamp older or newer than the tolerance fails (SignatureService),
  *   and `webhook-id` is the replay id. The spec forbids `.` in the id and
  *   timestamp because they delimit the signed content.
+ * - Senders hosted by Svix send the same three headers named `svix-id`,
+ *   `svix-timestamp`, `svix-signature` (the `svix` library reads either).
+ *   The three are taken from one set, never mixed; when both sets arrive they
+ *   must carry the same values, so no copy can say something the other does not.
  */
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { SignatureVerifier, type LiveSecret, type SignedRequest, type VerificationOutcome, type VerifierContext } from '../signature-verifier.js';
 import { digestMatches, findMatchingSecret, hmac, requireSecrets } from '../secret-matching.js';
 import { safeVerify } from '../public-key.js';
-import { requireHeader } from '../signed-request.js';
+import { readHeader, requireHeader } from '../signed-request.js';
 import { parseTimestamp } from '../timestamp.js';
 import { SignatureInvalidError, WebhookMisconfiguredError } from '../signature-errors.js';
 
@@ -43,6 +47,30 @@ function toVerification(secret: LiveSecret): Verification | undefined {
   }
 }
 
+const HEADER_SETS = [
+  { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' },
+  { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' },
+] as const;
+
+/** id, timestamp and signature from the `webhook-*` set or the `svix-*` one (see the file comment). */
+function readHeaderSet(request: SignedRequest): { id: string; timestamp: string; signature: string } {
+  const present = HEADER_SETS.filter((set) => Object.values(set).some((name) => readHeader(request, name) !== undefined));
+  const [first, second] = present.length > 0 ? present : [HEADER_SETS[0]];
+  const chosen = first as (typeof HEADER_SETS)[number];
+  const values = {
+    id: requireHeader(request, chosen.id),
+    timestamp: requireHeader(request, chosen.timestamp),
+    signature: requireHeader(request, chosen.signature),
+  };
+  if (second) {
+    const other = { id: readHeader(request, second.id), timestamp: readHeader(request, second.timestamp), signature: readHeader(request, second.signature) };
+    if (other.id !== values.id || other.timestamp !== values.timestamp || other.signature !== values.signature) {
+      throw new SignatureInvalidError('webhook-* and svix-* headers are both present and differ');
+    }
+  }
+  return values;
+}
+
 function parseSignatures(header: string): { version: string; signature: string }[] {
   const entries = header.split(' ').filter(Boolean);
   if (entries.length > MAX_SIGNATURES) throw new SignatureInvalidError('webhook-signature holds too many signatures');
@@ -56,9 +84,8 @@ export class StandardWebhooksVerifier extends SignatureVerifier {
   readonly scheme = 'standard-webhooks' as const;
 
   verify(request: SignedRequest, context: VerifierContext): VerificationOutcome {
-    const id = requireHeader(request, 'webhook-id');
-    const rawTimestamp = requireHeader(request, 'webhook-timestamp');
-    const signatures = parseSignatures(requireHeader(request, 'webhook-signature'));
+    const { id, timestamp: rawTimestamp, signature } = readHeaderSet(request);
+    const signatures = parseSignatures(signature);
     const timestamp = parseTimestamp(rawTimestamp);
     if (id.includes('.')) throw new SignatureInvalidError('webhook-id contains "."');
 
