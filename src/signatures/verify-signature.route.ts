@@ -42,6 +42,7 @@ export const SIGNATURE_ERROR_CODES: readonly ErrorCode[] = [
   'api_key_missing',
   'api_key_invalid',
   'scope_missing',
+  'bot_not_allowed',
 ];
 
 @Injectable()
@@ -69,7 +70,8 @@ export class VerifySignatureRoute implements OnModuleInit {
 
   /** Fastify sends what the promise resolves to, through the response schema's serializer; a throw or rejection goes to `fail`. */
   private handle(request: FastifyRequest<{ Body: SignatureInput }>): Promise<SignatureVerification> {
-    this.clients.authorize(request.headers.authorization, 'verify');
+    // `bot` is required by the schema; a key bound to other bots gets `bot_not_allowed` before anything is checked or recorded.
+    this.clients.authorize(request.headers.authorization, 'verify').access.assert(request.body.bot);
     return this.signatures.verify(request.body, String(request.id));
   }
 

@@ -44,9 +44,12 @@ export class VerifyTokenRoute implements OnModuleInit {
   }
 
   private async handle(request: FastifyRequest<{ Body: VerifyTokenRequest }>, reply: FastifyReply): Promise<void> {
-    this.clients.authorize(request.headers.authorization, 'verify');
+    const client = this.clients.authorize(request.headers.authorization, 'verify');
+    const body = request.body;
+    // The bot rule (SPEC.md "API clients bound to bots"): the named bot, which the key must allow, or the key's only bot.
+    const bot = client.access.require(body.bot);
     // The response schema's serializer emits only the documented fields (not `kid`).
-    const verified = await this.tokens.verify(request.body.token, request.body);
+    const verified = await this.tokens.verify(body.token, bot === body.bot ? body : { ...body, bot });
     this.metrics?.verifyOutcome('valid', reply.elapsedTime / 1000);
     await reply.send(verified);
   }
