@@ -1,6 +1,9 @@
 /** Immediate revocation (HTTP `POST /v1/sessions/revoke` and CLI `sessions revoke`): the next verify anywhere fails. */
 import { Injectable } from '@nestjs/common';
+import type { BotAccess } from '../clients/bot-access.js';
 import { AppError } from '../common/app-error.js';
+import { appError } from '../common/error-catalog.js';
+import { AppConfig } from '../config/app-config.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { SessionService, type SessionRecord } from './session.service.js';
 
@@ -10,6 +13,8 @@ export interface RevokeRequest {
   bot?: string;
   /** Who asked: an API client id or `cli`. */
   actor: string;
+  /** The bots the asking API key may act for; absent (the CLI): every bot. */
+  access?: BotAccess;
 }
 
 export interface RevokedSession {
@@ -27,6 +32,7 @@ export class RevocationService {
   constructor(
     private readonly sessions: SessionService,
     private readonly audit: AuditLog,
+    private readonly config: AppConfig,
   ) {}
 
   onRevoked(listener: RevocationListener): void {
@@ -37,12 +43,21 @@ export class RevocationService {
     if ((request.sessionId === undefined) === (request.subject === undefined)) {
       throw new AppError('invalid_request', 'Give either sessionId or subject (optionally with bot).', 400);
     }
+    const access = request.access;
     let ended: RevokedSession[];
     if (request.sessionId !== undefined) {
+      // A key bound to bots ends only sessions of its bots.
+      if (access?.bound) {
+        const session = await this.sessions.get(request.sessionId);
+        if (session) access.assert(session.bot);
+      }
       const record = await this.sessions.end(request.sessionId);
       ended = record ? [{ sessionId: request.sessionId, record }] : [];
     } else {
-      ended = await this.sessions.endAllFor(request.subject!, request.bot);
+      // A key bound to bots names one of them (or has just one); an unbound key may leave the bot out: every bot.
+      const bot = access?.bound ? access.require(request.bot) : request.bot;
+      if (bot !== undefined && !Object.hasOwn(this.config.bots, bot)) throw appError('unknown_bot', { detail: `no bot named ${bot} in the config` });
+      ended = await this.sessions.endAllFor(request.subject!, bot);
     }
     for (const session of ended) {
       this.audit.record('session.revoke', { sessionId: session.sessionId, subject: session.record.sub, bot: session.record.bot, actor: request.actor });
