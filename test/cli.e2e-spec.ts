@@ -66,7 +66,7 @@ describeWithRedis('chatwarden CLI', () => {
     expect(listed.stdout).not.toContain(key);
     expect(listed.stdout).not.toMatch(/keyHash|[0-9a-f]{64}/);
 
-    const probe = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${key}`).send({ token: '' });
+    const probe = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${key}`).send({ token: '', bot: 'shop' });
     expect((await probe()).body.error).toBe('token_missing');
     expect((await cli('clients', 'revoke', client.id)).code).toBe(0);
     await new Promise((r) => setTimeout(r, 1100));
@@ -90,7 +90,7 @@ describeWithRedis('chatwarden CLI', () => {
     const issued = await cli('tokens', 'issue', '--bot', 'shop', '--subject', 'carol', '--roles', 'customer', '--json');
     expect(issued.code).toBe(0);
     const { token } = JSON.parse(issued.stdout) as { token: string };
-    const verify = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token });
+    const verify = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token, bot: 'shop' });
     expect((await verify()).body).toMatchObject({ valid: true, subject: 'carol', authMethod: 'trusted' });
 
     const inspected = await cli('tokens', 'inspect', token, '--json');
@@ -125,7 +125,7 @@ describeWithRedis('chatwarden CLI', () => {
     await new Promise((r) => setTimeout(r, 5500));
     const after = await request(t.url).post('/v1/tokens').set('authorization', `Bearer ${t.apiKeys.issue}`).send({ bot: 'shop', subject: 'dave' });
     expect(kidOf(after.body.token)).toBe(newKid);
-    const old = await request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: before.body.token });
+    const old = await request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: before.body.token, bot: 'shop' });
     expect(old.body.valid).toBe(true);
 
     const list = JSON.parse((await cli('keys', 'list', '--json')).stdout) as { keys: Array<{ kid: string; state: string }> };
