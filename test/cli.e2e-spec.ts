@@ -73,6 +73,26 @@ describeWithRedis('chatwarden CLI', () => {
     expect((await probe()).body.error).toBe('api_key_invalid');
   });
 
+  it('clients add --bots binds the key to configured bots, list shows them, unknown bots are refused', async () => {
+    const added = await cli('clients', 'add', 'shop-webhook', '--scopes', 'verify', '--bots', 'shop', '--json');
+    expect(added.code).toBe(0);
+    const { client, key } = JSON.parse(added.stdout) as { client: { id: string; bots: string[] }; key: string };
+    expect(client.bots).toEqual(['shop']);
+    const listed = await cli('clients', 'list');
+    expect(listed.stdout).toMatch(/BOTS/);
+    expect(listed.stdout).toMatch(new RegExp(`${client.id}\\s+shop-webhook\\s+verify\\s+shop\\s`));
+
+    // The service picks the binding up: the only bot is implied, any other is refused.
+    const issued = await request(t.url).post('/v1/tokens').set('authorization', `Bearer ${t.apiKeys.issue}`).send({ bot: 'shop', subject: 'bea' });
+    const verify = (body: Record<string, unknown>) => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${key}`).send({ token: issued.body.token, ...body });
+    expect((await verify({})).body).toMatchObject({ valid: true, bot: 'shop' });
+    expect((await verify({ bot: 'other' })).body.error).toBe('bot_not_allowed');
+
+    const unknown = await cli('clients', 'add', 'typo', '--scopes', 'verify', '--bots', 'shop,hr,toString');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown bot\(s\): hr, toString; the config has: shop, other/);
+  }, 90_000);
+
   it('fails with exit 1 and a clear message on bad input', async () => {
     const scopes = await cli('clients', 'add', 'x', '--scopes', 'root');
     expect(scopes.code).toBe(1);
