@@ -77,7 +77,7 @@ describe('server-side push of the token into the Inbenta chat variable', () => {
     const issued = await issue({ chatSession: 'conv-session-4' });
     expect(issued.status).toBe(201);
     expect(issued.body.chatVariable).toBe('failed');
-    const verified = await request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: issued.body.token });
+    const verified = await request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: issued.body.token, bot: 'shop' });
     expect(verified.body.valid).toBe(true);
 
     fake.failNext('variables', 10, 503);

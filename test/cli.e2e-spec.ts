@@ -67,12 +67,32 @@ describeWithRedis('chatwarden CLI', () => {
     expect(listed.stdout).not.toContain(key);
     expect(listed.stdout).not.toMatch(/keyHash|[0-9a-f]{64}/);
 
-    const probe = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${key}`).send({ token: '' });
+    const probe = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${key}`).send({ token: '', bot: 'shop' });
     expect((await probe()).body.error).toBe('token_missing');
     expect((await cli('clients', 'revoke', client.id)).code).toBe(0);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await probe()).body.error).toBe('api_key_invalid');
   }, 120_000);
+
+  it('clients add --bots binds the key to configured bots, list shows them, unknown bots are refused', async () => {
+    const added = await cli('clients', 'add', 'shop-webhook', '--scopes', 'verify', '--bots', 'shop', '--json');
+    expect(added.code).toBe(0);
+    const { client, key } = JSON.parse(added.stdout) as { client: { id: string; bots: string[] }; key: string };
+    expect(client.bots).toEqual(['shop']);
+    const listed = await cli('clients', 'list');
+    expect(listed.stdout).toMatch(/BOTS/);
+    expect(listed.stdout).toMatch(new RegExp(`${client.id}\\s+shop-webhook\\s+verify\\s+shop\\s`));
+
+    // The service picks the binding up: the only bot is implied, any other is refused.
+    const issued = await request(t.url).post('/v1/tokens').set('authorization', `Bearer ${t.apiKeys.issue}`).send({ bot: 'shop', subject: 'bea' });
+    const verify = (body: Record<string, unknown>) => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${key}`).send({ token: issued.body.token, ...body });
+    expect((await verify({})).body).toMatchObject({ valid: true, bot: 'shop' });
+    expect((await verify({ bot: 'other' })).body.error).toBe('bot_not_allowed');
+
+    const unknown = await cli('clients', 'add', 'typo', '--scopes', 'verify', '--bots', 'shop,hr,toString');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown bot\(s\): hr, toString; the config has: shop, other/);
+  }, 90_000);
 
   it('fails with exit 1 and a clear message on bad input', async () => {
     const scopes = await cli('clients', 'add', 'x', '--scopes', 'root');
@@ -91,7 +111,7 @@ describeWithRedis('chatwarden CLI', () => {
     const issued = await cli('tokens', 'issue', '--bot', 'shop', '--subject', 'carol', '--roles', 'customer', '--json');
     expect(issued.code).toBe(0);
     const { token } = JSON.parse(issued.stdout) as { token: string };
-    const verify = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token });
+    const verify = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token, bot: 'shop' });
     expect((await verify()).body).toMatchObject({ valid: true, subject: 'carol', authMethod: 'trusted' });
 
     const inspected = await cli('tokens', 'inspect', token, '--json');
@@ -126,7 +146,7 @@ describeWithRedis('chatwarden CLI', () => {
     await new Promise((r) => setTimeout(r, 5500));
     const after = await request(t.url).post('/v1/tokens').set('authorization', `Bearer ${t.apiKeys.issue}`).send({ bot: 'shop', subject: 'dave' });
     expect(kidOf(after.body.token)).toBe(newKid);
-    const old = await request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: before.body.token });
+    const old = await request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: before.body.token, bot: 'shop' });
     expect(old.body.valid).toBe(true);
 
     const list = JSON.parse((await cli('keys', 'list', '--json')).stdout) as { keys: Array<{ kid: string; state: string }> };

@@ -82,7 +82,7 @@ describe('ChatwardenClient.verifyToken', () => {
 
   it('answers refusals as values with status, code, user-safe message and request id', async () => {
     const { token } = await issue();
-    await expect(client.verifyToken({ token: 'not-a-token' })).resolves.toEqual({
+    await expect(client.verifyToken({ token: 'not-a-token', bot: 'shop' })).resolves.toEqual({
       valid: false,
       status: 401,
       error: 'token_malformed',
@@ -91,9 +91,9 @@ describe('ChatwardenClient.verifyToken', () => {
       requestId: expect.any(String),
     });
     await expect(client.verifyToken({ token, bot: 'other' })).resolves.toMatchObject({ valid: false, status: 401, error: 'wrong_bot' });
-    await expect(client.verifyToken({ token, action: 'orders.refund' })).resolves.toMatchObject({ valid: false, status: 403, error: 'permission_denied' });
+    await expect(client.verifyToken({ token, bot: 'shop', action: 'orders.refund' })).resolves.toMatchObject({ valid: false, status: 403, error: 'permission_denied' });
     const wrongKey = new ChatwardenClient({ baseUrl: t.url, apiKey: 'cwk_000000000000_nope' });
-    await expect(wrongKey.verifyToken({ token })).resolves.toMatchObject({ valid: false, status: 401, error: 'api_key_invalid' });
+    await expect(wrongKey.verifyToken({ token, bot: 'shop' })).resolves.toMatchObject({ valid: false, status: 401, error: 'api_key_invalid' });
   });
 
   it('rejects with ChatwardenUnavailableError when chatwarden cannot be asked', async () => {

@@ -128,7 +128,7 @@ function issue(body: Record<string, unknown>, event = 'token.issue') {
 }
 
 function verify(body: Record<string, unknown>, key = verifyKey) {
-  return request(url).post('/v1/verify/token').set(traced()).set(bearer(key)).send(body);
+  return request(url).post('/v1/verify/token').set(traced()).set(bearer(key)).send({ bot: 'shop', ...body });
 }
 
 function chatbaseWebhook(body: string, signingSecret = env.SHOP_WEBHOOK_SECRET) {
@@ -178,7 +178,7 @@ describe('the log of a service driven through every credential-handling flow', (
     expect((await request(url).post('/v1/verify/token').set(traced()).set({ authorization: `Basic ${Buffer.from('user:' + PASSWORD).toString('base64')}` }).send({ token: loginToken })).status).toBe(401);
 
     // Introspection and revocation over the API.
-    const introspection = await request(url).post('/oauth/introspect').set(traced()).set(bearer(verifyKey)).type('form').send({ token: loginToken });
+    const introspection = await request(url).post('/oauth/introspect').set(traced()).set(bearer(verifyKey)).type('form').send({ token: loginToken, bot: 'shop' });
     expect(introspection.body.active).toBe(true);
     expect((await request(url).post('/v1/sessions/revoke').set(traced('session.revoke')).set(bearer(revokeKey)).send({ subject: 'alice' })).status).toBe(200);
 

@@ -51,7 +51,7 @@ async function submit(fields: Record<string, string>, ip = freshIp()) {
 }
 
 function verify(token: string) {
-  return request(t.url).post('/v1/verify/token').set({ authorization: `Bearer ${t.apiKeys.verify}` }).send({ token });
+  return request(t.url).post('/v1/verify/token').set({ authorization: `Bearer ${t.apiKeys.verify}` }).send({ token, bot: 'shop' });
 }
 
 /** A friendly HTML page, never the API's JSON error or a stack trace. */

@@ -65,7 +65,7 @@ async function growth(name: string, labels: Record<string, string>, act: () => P
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const issue = (body: Record<string, unknown> = {}) =>
   request(t.url).post('/v1/tokens').set(bearer(t.apiKeys.issue)).send({ bot: 'shop', subject: 'alice', roles: ['customer'], ...body });
-const verify = (body: Record<string, unknown>, key = t.apiKeys.verify) => request(t.url).post('/v1/verify/token').set(bearer(key)).send(body);
+const verify = (body: Record<string, unknown>, key = t.apiKeys.verify) => request(t.url).post('/v1/verify/token').set(bearer(key)).send({ bot: 'shop', ...body });
 
 async function passwordLogin(username: string, password: string, ip = freshIp()) {
   const page = await request(t.url).get('/login').query({ bot: 'shop', origin: SHOP, mode: 'iframe' }).set('x-forwarded-for', ip);

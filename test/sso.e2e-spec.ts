@@ -110,7 +110,7 @@ function resultOf(html: string): { type: string; token: string; expiresAt: strin
 }
 
 function verify(body: Record<string, unknown>) {
-  return request(t.url).post('/v1/verify/token').set({ authorization: `Bearer ${t.apiKeys.verify}` }).send(body);
+  return request(t.url).post('/v1/verify/token').set({ authorization: `Bearer ${t.apiKeys.verify}` }).send({ bot: 'shop', ...body });
 }
 
 /** A failure page: HTML with the status, a friendly message, no stack, no secret, no token. */

@@ -20,7 +20,7 @@ describeWithRedis('store outage', () => {
   let token: string;
   let revokedToken: string;
 
-  const verify = (value = token) => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: value });
+  const verify = (value = token) => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: value, bot: 'shop' });
   const issue = () => request(t.url).post('/v1/tokens').set('authorization', `Bearer ${t.apiKeys.issue}`).send({ bot: 'shop', subject: 'erin' });
 
   beforeAll(async () => {
@@ -62,7 +62,7 @@ describeWithRedis('store outage', () => {
     await expectStoreUnavailable(verify());
     await expectStoreUnavailable(issue());
     await expectStoreUnavailable(request(t.url).post('/v1/tokens/refresh').send({ token }));
-    await expectStoreUnavailable(request(t.url).post('/oauth/introspect').set('authorization', `Bearer ${t.apiKeys.verify}`).type('form').send({ token }));
+    await expectStoreUnavailable(request(t.url).post('/oauth/introspect').set('authorization', `Bearer ${t.apiKeys.verify}`).type('form').send({ token, bot: 'shop' }));
     const ready = await request(t.url).get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.details.store.status).toBe('down');

@@ -26,8 +26,9 @@ async function issue(body: Record<string, unknown> = {}) {
   return response.body as { token: string; expiresAt: string; sessionId: string };
 }
 
+/** A verify for bot `shop` unless the body says otherwise (`bot: undefined` sends none). */
 function verify(body: Record<string, unknown>, key = t.apiKeys.verify) {
-  return request(t.url).post('/v1/verify/token').set(bearer(key)).send(body);
+  return request(t.url).post('/v1/verify/token').set(bearer(key)).send({ bot: 'shop', ...body });
 }
 
 async function expectRefused(body: Record<string, unknown>, status: number, code: string | string[]) {
@@ -190,7 +191,7 @@ describe('sessions', () => {
     expect(revoke.body.revoked).toBe(2);
     await expectRefused({ token: a.token }, 401, 'session_revoked');
     await expectRefused({ token: b.token }, 401, 'session_revoked');
-    expect((await verify({ token: c.token })).status).toBe(200);
+    expect((await verify({ token: c.token, bot: 'other' })).status).toBe(200);
   });
 
   it('refresh gives a new token for the same session; logout ends it', async () => {
@@ -258,11 +259,11 @@ describe('bad input', () => {
 describe('introspection (RFC 7662)', () => {
   it('answers active with claims for a valid token and only {active:false} otherwise', async () => {
     const { token } = await issue();
-    const active = await request(t.url).post('/oauth/introspect').set(bearer(t.apiKeys.verify)).type('form').send({ token });
+    const active = await request(t.url).post('/oauth/introspect').set(bearer(t.apiKeys.verify)).type('form').send({ token, bot: 'shop' });
     expect(active.status).toBe(200);
     expect(active.body).toMatchObject({ active: true, sub: 'alice', aud: 'shop', scope: 'account:read orders:read' });
     for (const bad of ['garbage', '', tamper(token, 3)]) {
-      const inactive = await request(t.url).post('/oauth/introspect').set(bearer(t.apiKeys.verify)).type('form').send({ token: bad });
+      const inactive = await request(t.url).post('/oauth/introspect').set(bearer(t.apiKeys.verify)).type('form').send({ token: bad, bot: 'shop' });
       expect(inactive.body).toEqual({ active: false });
     }
     const noKey = await request(t.url).post('/oauth/introspect').type('form').send({ token });

@@ -12,7 +12,10 @@ export type AuthMethod = 'pwd' | 'sso' | 'trusted';
 
 export interface VerifyTokenRequest {
   token: string;
-  /** The bot the webhook belongs to; a token of another bot is `wrong_bot`. */
+  /**
+   * The bot the webhook belongs to; a token of another bot is `wrong_bot`.
+   * Required unless the API key is bound to exactly one bot (`clients add --bots`).
+   */
   bot?: string;
   /** The action about to run; its permissions come from the bot's `actions` map. */
   action?: string;

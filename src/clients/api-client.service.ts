@@ -8,9 +8,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { appError } from '../common/error-catalog.js';
+import { AppConfig } from '../config/app-config.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { randomId, randomToken } from '../crypto/random.js';
 import { KeysDir } from '../keys/keys-dir.js';
+import { BotAccess } from './bot-access.js';
 
 export const SCOPES = ['verify', 'issue', 'revoke'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -19,12 +21,19 @@ export interface ApiClientRecord {
   id: string;
   name: string;
   scopes: Scope[];
+  /** The bots this key may act for (`clients add --bots`); absent: every configured bot. */
+  bots?: string[];
   keyHash: string;
   createdAt: string;
   revokedAt?: string;
 }
 
 export type ApiClientInfo = Omit<ApiClientRecord, 'keyHash'>;
+
+/** The client behind an authorized request, with its bot binding ready for the route's checks. */
+export interface AuthorizedClient extends ApiClientInfo {
+  readonly access: BotAccess;
+}
 
 interface ClientsFile {
   clients: ApiClientRecord[];
@@ -36,7 +45,7 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 
 /** A clients.json record as the verify path uses it: the hash as bytes and the answer prebuilt. */
 interface LoadedClient {
-  info: ApiClientInfo;
+  info: AuthorizedClient;
   keyHash: Buffer;
   revoked: boolean;
 }
@@ -47,13 +56,16 @@ export class ApiClientService {
   private stamp = '';
   private checkedAt = 0;
 
-  constructor(private readonly keysDir: KeysDir) {}
+  constructor(
+    private readonly keysDir: KeysDir,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * The client behind an `Authorization` header value, if it holds `scope`.
    * Throws `api_key_missing` / `api_key_invalid` (401) or `scope_missing` (403).
    */
-  authorize(authorizationHeader: string | string[] | undefined, scope: Scope): ApiClientInfo {
+  authorize(authorizationHeader: string | string[] | undefined, scope: Scope): AuthorizedClient {
     const match = typeof authorizationHeader === 'string' ? BEARER.exec(authorizationHeader) : null;
     if (!match) throw appError('api_key_missing', { detail: 'send Authorization: Bearer <API key> (make one with: chatwarden clients add NAME --scopes verify)' });
     const client = this.authenticate(match[1]);
@@ -63,7 +75,7 @@ export class ApiClientService {
   }
 
   /** The client a presented key belongs to, or null. Never says which part was wrong. */
-  authenticate(presented: string): ApiClientInfo | null {
+  authenticate(presented: string): AuthorizedClient | null {
     const match = KEY_FORMAT.exec(presented);
     if (!match) return null;
     const client = this.lookup(match[1]);
@@ -73,19 +85,22 @@ export class ApiClientService {
     return client.keyHash.length === presentedHash.length && timingSafeEqual(presentedHash, client.keyHash) ? client.info : null;
   }
 
-  async add(name: string, scopes: string[]): Promise<{ client: ApiClientInfo; key: string }> {
+  /** `bots`: limit the key to these configured bots (SPEC.md "API clients bound to bots"); omitted: every bot. */
+  async add(name: string, scopes: string[], bots?: string[]): Promise<{ client: ApiClientInfo; key: string }> {
     const trimmed = name.trim();
     if (!/^[\w .@-]{1,64}$/.test(trimmed)) throw appError('invalid_name', { detail: 'a client name is 1-64 letters, digits, spaces or . @ - _' });
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (scopes.length === 0 || unknown.length > 0) {
       throw appError('invalid_scopes', { detail: `scopes are a comma-separated list of ${SCOPES.join(', ')}` });
     }
+    const boundTo = bots === undefined ? undefined : this.checkBots(bots);
     const id = randomId(6);
     const key = `cwk_${id}_${randomToken(32)}`;
     const record: ApiClientRecord = {
       id,
       name: trimmed,
       scopes: [...new Set(scopes)] as Scope[],
+      ...(boundTo !== undefined && { bots: boundTo }),
       keyHash: sha256Hex(key),
       createdAt: new Date().toISOString(),
     };
@@ -94,14 +109,29 @@ export class ApiClientService {
   }
 
   /** Replaces the key of the client named `name` (dev mode prints a fresh key at every start). */
-  async resetKey(name: string, scopes: Scope[]): Promise<{ client: ApiClientInfo; key: string }> {
+  async resetKey(name: string, scopes: Scope[], bots?: string[]): Promise<{ client: ApiClientInfo; key: string }> {
     const existing = this.list().find((c) => c.name === name && !c.revokedAt);
-    if (!existing) return this.add(name, scopes);
+    if (!existing) return this.add(name, scopes, bots);
     const key = `cwk_${existing.id}_${randomToken(32)}`;
+    const boundTo = bots === undefined ? undefined : this.checkBots(bots);
+    const { bots: _previous, ...rest } = existing;
+    const client: ApiClientInfo = { ...rest, scopes, ...(boundTo !== undefined && { bots: boundTo }) };
     await this.keysDir.update<ClientsFile>(CLIENTS_FILE, { clients: [] }, (file) => ({
-      clients: file.clients.map((c) => (c.id === existing.id ? { ...c, scopes, keyHash: sha256Hex(key) } : c)),
+      clients: file.clients.map((c) => (c.id === existing.id ? { ...client, keyHash: sha256Hex(key) } : c)),
     }));
-    return { client: { ...existing, scopes }, key };
+    return { client, key };
+  }
+
+  /** `--bots` must name configured bots (own keys of `bots:`), at least one: a typo would make a key that never works. */
+  private checkBots(bots: string[]): string[] {
+    const unique = [...new Set(bots)];
+    const unknown = unique.filter((bot) => !Object.hasOwn(this.config.bots, bot));
+    if (unique.length === 0) throw appError('invalid_request', { detail: '--bots is a comma-separated list of bots from the config' });
+    if (unknown.length > 0) {
+      const known = Object.keys(this.config.bots);
+      throw appError('unknown_bot', { detail: `unknown bot(s): ${unknown.join(', ')}; the config has: ${known.length > 0 ? known.join(', ') : '(no bots)'}` });
+    }
+    return unique;
   }
 
   list(): ApiClientInfo[] {
@@ -132,7 +162,7 @@ export class ApiClientService {
       const stamp = this.keysDir.stamp(CLIENTS_FILE);
       if (stamp !== this.stamp) {
         this.byId = new Map(
-          this.read().clients.map((c) => [c.id, { info: frozenInfo(c), keyHash: Buffer.from(c.keyHash, 'hex'), revoked: c.revokedAt !== undefined }]),
+          this.read().clients.map((c) => [c.id, { info: authorizedInfo(c), keyHash: Buffer.from(c.keyHash, 'hex'), revoked: c.revokedAt !== undefined }]),
         );
         this.stamp = stamp;
       }
@@ -149,9 +179,14 @@ function withoutHash({ keyHash: _hash, ...info }: ApiClientRecord): ApiClientInf
   return info;
 }
 
-/** Shared by every request of the client, so nobody may change it. */
-function frozenInfo(record: ApiClientRecord): ApiClientInfo {
+/** Shared by every request of the client, so nobody may change it; the bot binding is built here, once per load. */
+function authorizedInfo(record: ApiClientRecord): AuthorizedClient {
   const info = withoutHash(record);
   Object.freeze(info.scopes);
-  return Object.freeze(info);
+  if (info.bots) Object.freeze(info.bots);
+  // A hand-edited `bots` that is not a list of names binds the key to nothing: fail closed.
+  const access =
+    info.bots === undefined ? BotAccess.ALL : new BotAccess(Array.isArray(info.bots) && info.bots.every((b) => typeof b === 'string') ? info.bots : []);
+  // Not enumerable: the info is logged and listed as the clients.json record shows it.
+  return Object.freeze(Object.defineProperty(info, 'access', { value: access, enumerable: false }) as AuthorizedClient);
 }

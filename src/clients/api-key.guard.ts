@@ -5,14 +5,14 @@
  */
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiClientService, type ApiClientInfo, type Scope } from './api-client.service.js';
+import { ApiClientService, type AuthorizedClient, type Scope } from './api-client.service.js';
 
 const SCOPE_KEY = 'chatwarden:scope';
 export const RequireScope = (scope: Scope) => SetMetadata(SCOPE_KEY, scope);
 
 export interface RequestWithClient {
   headers: Record<string, string | string[] | undefined>;
-  apiClient?: ApiClientInfo;
+  apiClient?: AuthorizedClient;
 }
 
 @Injectable()

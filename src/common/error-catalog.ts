@@ -37,6 +37,7 @@ export const ERROR_CATALOG = {
   api_key_missing: [401, 'This endpoint needs an API key: Authorization: Bearer <key>.'],
   api_key_invalid: [401, 'The API key is not valid.'],
   scope_missing: [403, 'This API key lacks the scope this endpoint needs.'],
+  bot_not_allowed: [403, 'This API key may not act for this assistant.'],
   token_missing: [401, 'Please log in to continue.'],
   token_malformed: [401, "We couldn't confirm who you are. Please log in again."],
   token_invalid: [401, "We couldn't confirm who you are. Please log in again."],

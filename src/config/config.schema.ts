@@ -132,6 +132,13 @@ export class BotConfig {
   /** How this bot's vendor signs webhooks (validated by the signatures module). */
   @IsOptional() @IsObject()
   webhook?: Record<string, unknown>;
+
+  /**
+   * Verifies for this bot must name the conversation, and its tokens must be
+   * bound to one: otherwise `conversation_mismatch` (SPEC.md "Conversation binding").
+   */
+  @IsOptional() @IsBoolean()
+  requireConversation?: boolean;
 }
 
 export class ChatwardenConfig {

@@ -13,7 +13,7 @@ import { appError } from '../common/error-catalog.js';
 import { trustProxyFunction } from '../common/trust-proxy.js';
 import { AppConfig } from '../config/app-config.js';
 import { AuditLog } from '../observability/audit-log.js';
-import { SignatureService, type SignatureVerification } from './signature.service.js';
+import { SignatureService, type ReplayClaim, type SignatureVerification } from './signature.service.js';
 import { SignatureError } from './signature-errors.js';
 import type { SignedRequest } from './signature-verifier.js';
 import { toSignedRequest, type SignatureInput } from './signature-input.js';
@@ -26,6 +26,8 @@ export interface SignatureCheck {
   /** The request as verified: its body is the exact bytes the signature covers. */
   request: SignedRequest;
   webhook: WebhookConfigDto;
+  /** The replay record this delivery made, if any (see SignatureService.release). */
+  claim?: ReplayClaim;
 }
 
 /** Fields of an audit line that describe a failure: its code, and which check failed when the error says. */
@@ -50,8 +52,14 @@ export class SignatureCheckService {
   /** Verifies the forwarded request; throws the typed error of the first failed check. */
   async check(input: SignatureInput): Promise<SignatureCheck> {
     const { webhook, request, clientIp } = this.prepare(input);
-    const verification = await this.signatures.verify(input.bot, webhook, request, clientIp);
-    return { verification, request, webhook };
+    let claim: ReplayClaim | undefined;
+    const verification = await this.signatures.verify(input.bot, webhook, request, clientIp, (made) => (claim = made));
+    return { verification, request, webhook, claim };
+  }
+
+  /** Releases a replay record this delivery made (SignatureService.release). */
+  release(claim: ReplayClaim): Promise<boolean> {
+    return this.signatures.release(claim);
   }
 
   /**

@@ -126,6 +126,23 @@ describe('SignatureService', () => {
     await expect(service.verify(BOT, off, post({}, BODY))).resolves.toMatchObject({ valid: true });
   });
 
+  it('hands out a claim per recorded delivery id; releasing it lets the same delivery through once more, an old claim releases nothing', async () => {
+    const { service, store } = scripted({ secretId: 'config-0', eventId: 'evt-release' });
+    const claims: Array<{ key: string; value: string; expiresAt: number }> = [];
+    await service.verify(BOT, scriptedConfig, post({}, BODY), undefined, (claim) => claims.push(claim));
+    expect(claims).toHaveLength(1);
+    expect(claims[0].key).toBe(`replay:${BOT}:id:evt-release`);
+    expect((await rejection(service.verify(BOT, scriptedConfig, post({}, BODY)))).code).toBe('replayed');
+
+    await expect(service.release(claims[0])).resolves.toBe(true);
+    await service.verify(BOT, scriptedConfig, post({}, BODY), undefined, (claim) => claims.push(claim));
+    expect(claims[1].value).not.toBe(claims[0].value);
+    // The first claim is spent: releasing it again must not free the second delivery's record.
+    await expect(service.release(claims[0])).resolves.toBe(false);
+    expect(await store.get(claims[1].key)).toBe(claims[1].value);
+    expect((await rejection(service.verify(BOT, scriptedConfig, post({}, BODY)))).code).toBe('replayed');
+  });
+
   it('stores very long event ids by hash', async () => {
     const { service, store } = scripted({ secretId: 'config-0', eventId: 'e'.repeat(5000) });
     await service.verify(BOT, scriptedConfig, post({}, BODY));

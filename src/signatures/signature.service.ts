@@ -12,9 +12,13 @@
  * Replay ids are only recorded after the signature matched, so forged
  * requests cannot burn ids of real ones. Store failures propagate
  * (StoreUnavailableError): callers fail closed with 503.
+ * Each record holds a value unique to this delivery (a claim), so a caller
+ * whose own later step failed (`/v1/verify/webhook` answering 5xx) can
+ * release exactly its claim and the vendor's retry is not `replayed`.
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomToken } from '../crypto/random.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { Store } from '../store/store.js';
 import { isIpAllowed } from './ip-allow-list.js';
@@ -40,6 +44,18 @@ export type Clock = () => Date;
 const UNTIMED_REPLAY_WINDOW_SECONDS = 86400;
 /** Longer ids are stored by hash to keep store keys short. */
 const MAX_RAW_ID_LENGTH = 200;
+
+/** Claim values: unique per process (random prefix) and per delivery (counter), without a random draw per call. */
+const CLAIM_PREFIX = `${randomToken(6)}:`;
+let claimCounter = 0;
+
+/** A recorded replay id, as recorded by this delivery: releasing it deletes the record only while it is still this one. */
+export interface ReplayClaim {
+  key: string;
+  value: string;
+  /** When the record expires by itself (ms since the epoch): no release is needed after that. */
+  expiresAt: number;
+}
 
 export interface SignatureVerification {
   valid: true;
@@ -83,11 +99,20 @@ export class SignatureService {
     this.clock = clock ?? (() => new Date());
   }
 
-  /** Runs the checks above; their outcome (by scheme and reason) and latency go to the metrics. */
-  async verify(botId: string, webhook: WebhookConfigDto, request: SignedRequest, clientIp?: string): Promise<SignatureVerification> {
+  /**
+   * Runs the checks above; their outcome (by scheme and reason) and latency go to the metrics.
+   * `onClaim` hears of the replay record this delivery made, for a caller that may have to release it.
+   */
+  async verify(
+    botId: string,
+    webhook: WebhookConfigDto,
+    request: SignedRequest,
+    clientIp?: string,
+    onClaim?: (claim: ReplayClaim) => void,
+  ): Promise<SignatureVerification> {
     const started = performance.now();
     try {
-      const verification = await this.check(botId, webhook, request, clientIp);
+      const verification = await this.check(botId, webhook, request, clientIp, onClaim);
       this.metrics?.signatureChecked(webhook.scheme, undefined, (performance.now() - started) / 1000);
       return verification;
     } catch (error) {
@@ -96,7 +121,18 @@ export class SignatureService {
     }
   }
 
-  private async check(botId: string, webhook: WebhookConfigDto, request: SignedRequest, clientIp?: string): Promise<SignatureVerification> {
+  /** Deletes the replay record of `claim` if it is still this claim's; true when it did. Store failures propagate. */
+  release(claim: ReplayClaim): Promise<boolean> {
+    return this.store.deleteIfEquals(claim.key, claim.value);
+  }
+
+  private async check(
+    botId: string,
+    webhook: WebhookConfigDto,
+    request: SignedRequest,
+    clientIp?: string,
+    onClaim?: (claim: ReplayClaim) => void,
+  ): Promise<SignatureVerification> {
     assertShape(request);
     const maxBodyBytes = webhook.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (request.body.length > maxBodyBytes) throw new BodyTooLargeError(`body exceeds ${maxBodyBytes} bytes`);
@@ -112,8 +148,12 @@ export class SignatureService {
 
     this.checkTimestamp(outcome, webhook, now);
     const replay = this.replayRecord(botId, outcome, webhook, request);
-    if (replay && !(await this.store.setIfAbsent(replay.key, '1', replay.ttlSeconds))) {
-      throw new ReplayedError(outcome.eventId !== undefined ? 'event id already seen' : 'identical body already seen');
+    if (replay) {
+      const value = CLAIM_PREFIX + (claimCounter++).toString(36);
+      if (!(await this.store.setIfAbsent(replay.key, value, replay.ttlSeconds))) {
+        throw new ReplayedError(outcome.eventId !== undefined ? 'event id already seen' : 'identical body already seen');
+      }
+      onClaim?.({ key: replay.key, value, expiresAt: Date.now() + replay.ttlSeconds * 1000 });
     }
 
     const result: SignatureVerification = { valid: true, scheme: webhook.scheme, secretId: outcome.secretId };

@@ -12,6 +12,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
+import type { RequestWithClient } from '../clients/api-key.guard.js';
 import type { ErrorCode } from '../common/error-catalog.js';
 import { describeError, errorHeaders } from '../common/error.filter.js';
 import { jsonBodyHook } from '../common/request-input.js';
@@ -42,6 +43,7 @@ export const SIGNATURE_ERROR_CODES: readonly ErrorCode[] = [
   'api_key_missing',
   'api_key_invalid',
   'scope_missing',
+  'bot_not_allowed',
 ];
 
 @Injectable()
@@ -70,10 +72,10 @@ export class VerifySignatureRoute implements OnModuleInit {
     });
   }
 
-  /** The refusal of the request's API key, or undefined when it holds the `verify` scope. */
+  /** Authorizes the request's API key for `verify` (kept on the request for the bot rule), or answers its refusal. */
   private unauthorized(request: FastifyRequest): Error | undefined {
     try {
-      this.clients.authorize(request.headers.authorization, 'verify');
+      (request as RequestWithClient).apiClient = this.clients.authorize(request.headers.authorization, 'verify');
       return undefined;
     } catch (error) {
       return error as Error;
@@ -82,6 +84,8 @@ export class VerifySignatureRoute implements OnModuleInit {
 
   /** Fastify sends what the promise resolves to, through the response schema's serializer; a throw or rejection goes to `fail`. */
   private handle(request: FastifyRequest<{ Body: SignatureInput }>): Promise<SignatureVerification> {
+    // `bot` is required by the schema; a key bound to other bots gets `bot_not_allowed` before anything is checked or recorded.
+    (request as RequestWithClient).apiClient!.access.assert(request.body.bot);
     return this.signatures.verify(request.body, String(request.id));
   }
 

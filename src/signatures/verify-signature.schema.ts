@@ -24,7 +24,7 @@ const EXAMPLE_BODY = '{"eventType":"leads.submit","chatbotId":"cb-42","payload":
 
 /** Description and example of each request field, shared by the JSON Schema and the DTO. */
 export const SIGNATURE_FIELD_DOCS = {
-  bot: { description: 'The bot whose webhook received the request', example: 'shop' },
+  bot: { description: "The bot whose webhook received the request; an API key bound to other bots gets 403 bot_not_allowed", example: 'shop' },
   method: { description: 'Method of the received request; default POST (GET for subscription handshakes)', example: 'POST' },
   url: {
     description: 'The full URL the vendor called, query included: Twilio signs it, and handshakes (ChatBot.com, Meta) carry their challenge in it',

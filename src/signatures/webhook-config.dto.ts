@@ -124,8 +124,8 @@ class TokenFieldConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
     return typeof value === 'string' && isTokenField(value);
   }
-  defaultMessage(): string {
-    return 'tokenField must be a field name or a dotted JSON path such as attributes.user_token (letters, digits, _ $ -)';
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be a field name or a dotted JSON path such as attributes.user_token (letters, digits, _ $ -)`;
   }
 }
 
@@ -170,6 +170,14 @@ export class WebhookConfigDto {
    */
   @IsOptional() @IsString() @Validate(TokenFieldConstraint)
   tokenField?: string;
+
+  /**
+   * Where this bot's vendor puts the conversation id in webhook bodies, written
+   * like tokenField: `/v1/verify/webhook` compares it with the token's
+   * conversation without the caller passing it (SPEC.md "Conversation binding").
+   */
+  @IsOptional() @IsString() @Validate(TokenFieldConstraint)
+  conversationField?: string;
 
   // convokraft, freshchat
 
@@ -276,7 +284,7 @@ export class WebhookConfigDto {
 
 type OptionName = Exclude<
   keyof WebhookConfigDto,
-  'scheme' | 'secrets' | 'toleranceSeconds' | 'maxBodyBytes' | 'replay' | 'allowIps' | 'tokenField'
+  'scheme' | 'secrets' | 'toleranceSeconds' | 'maxBodyBytes' | 'replay' | 'allowIps' | 'tokenField' | 'conversationField'
 >;
 
 const SHARED_CREDENTIAL_SCHEMES: readonly WebhookScheme[] = ['chatbotcom', 'inbenta', 'ingenious'];

@@ -127,6 +127,14 @@ export class MemoryStore extends Store {
     return existed;
   }
 
+  async deleteIfEquals(key: string, value: string): Promise<boolean> {
+    this.assertOpen();
+    const entry = this.read(key);
+    if (entry?.kind !== 'string' || entry.value !== value) return false;
+    this.entries.delete(key);
+    return true;
+  }
+
   async increment(key: string, ttlSeconds: number): Promise<number> {
     assertTtlSeconds(ttlSeconds);
     const entry = this.readString(key);

@@ -78,6 +78,12 @@ local wanted = tonumber(ARGV[2]) * 1000
 if redis.call('PTTL', KEYS[1]) < wanted then redis.call('PEXPIRE', KEYS[1], wanted) end
 return 1`;
 
+/* DEL only while the key holds ARGV[1]; a set (WRONGTYPE for GET) is left alone. */
+const DELETE_IF_EQUALS = `
+if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 // defineScript makes the driver use EVALSHA and fall back to EVAL once per
 // connection, and routes by the key on Cluster.
 const SCRIPTS = {
@@ -99,6 +105,15 @@ const SCRIPTS = {
     },
     transformReply: () => undefined,
   }),
+  cwDeleteIfEquals: defineScript({
+    SCRIPT: DELETE_IF_EQUALS,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, value: string) {
+      parser.pushKey(key);
+      parser.push(value);
+    },
+    transformReply: (reply: number) => Number(reply) === 1,
+  }),
 };
 
 /** The commands this store sends. Standalone, Sentinel and Cluster drivers all provide them. */
@@ -113,6 +128,7 @@ interface Commands {
   ttl(key: string): Promise<number>;
   cwIncrement(key: string, ttlSeconds: number): Promise<number>;
   cwAddToSet(key: string, member: string, ttlSeconds: number): Promise<void>;
+  cwDeleteIfEquals(key: string, value: string): Promise<boolean>;
 }
 
 /** The driver hands over strings unless asked for buffers, but types the message as either. */
@@ -205,6 +221,10 @@ export class RedisStore extends Store {
       return this.within(async () => 0);
     }
     return this.run((redis) => redis.deleteKeys(keys.map((key) => this.key(key))));
+  }
+
+  async deleteIfEquals(key: string, value: string): Promise<boolean> {
+    return this.run((redis) => redis.commands.cwDeleteIfEquals(this.key(key), value));
   }
 
   async increment(key: string, ttlSeconds: number): Promise<number> {

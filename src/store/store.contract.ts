@@ -227,6 +227,38 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('deleteIfEquals', () => {
+      it('deletes the key only while it holds the given value', async () => {
+        await store.set(k('claim'), 'mine', 60);
+        await expect(store.deleteIfEquals(k('claim'), 'theirs')).resolves.toBe(false);
+        await expect(store.get(k('claim'))).resolves.toBe('mine');
+        await expect(store.deleteIfEquals(k('claim'), 'mine')).resolves.toBe(true);
+        await expect(store.get(k('claim'))).resolves.toBeNull();
+        await expect(store.deleteIfEquals(k('claim'), 'mine')).resolves.toBe(false);
+      });
+
+      it('leaves a newer claim of the same key alone', async () => {
+        await store.setIfAbsent(k('claim'), 'first', 60);
+        await store.delete(k('claim'));
+        await expect(store.setIfAbsent(k('claim'), 'second', 60)).resolves.toBe(true);
+        await expect(store.deleteIfEquals(k('claim'), 'first')).resolves.toBe(false);
+        await expect(store.get(k('claim'))).resolves.toBe('second');
+      });
+
+      it('resolves false for an absent key, and leaves a set alone', async () => {
+        await expect(store.deleteIfEquals(k('absent'), 'v')).resolves.toBe(false);
+        await store.addToSet(k('s'), 'v', 60);
+        await expect(store.deleteIfEquals(k('s'), 'v')).resolves.toBe(false);
+        await expect(store.setMembers(k('s'))).resolves.toEqual(['v']);
+      });
+
+      it('lets exactly one of many concurrent callers delete', async () => {
+        await store.set(k('claim'), 'v', 60);
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.deleteIfEquals(k('claim'), 'v')));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
     describe('increment', () => {
       it('counts 1, 2, 3 from an absent key and is readable with get', async () => {
         await expect(store.increment(k('n'), 60)).resolves.toBe(1);
@@ -401,6 +433,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           setIfAbsent: () => closing.setIfAbsent(k('b'), 'v', 60),
           take: () => closing.take(k('a')),
           delete: () => closing.delete(k('a')),
+          deleteIfEquals: () => closing.deleteIfEquals(k('a'), 'v'),
           increment: () => closing.increment(k('n'), 60),
           addToSet: () => closing.addToSet(k('s'), 'm', 60),
           setMembers: () => closing.setMembers(k('s')),

@@ -40,6 +40,14 @@ export abstract class Store {
   abstract delete(...keys: string[]): Promise<number>;
 
   /**
+   * Deletes `key` only while it holds exactly `value` (atomically: compare and
+   * delete in one step); true when this call deleted it. Releases a claim made
+   * with setIfAbsent without touching a newer claim of the same key. A set at
+   * `key` never equals a value, so it is left alone.
+   */
+  abstract deleteIfEquals(key: string, value: string): Promise<boolean>;
+
+  /**
    * Adds 1 to the counter at `key` and returns the new value. The TTL is set
    * when the counter is created and left alone afterwards (a fixed window).
    */

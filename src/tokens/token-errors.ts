@@ -26,7 +26,15 @@ export const TOKEN_REFUSAL_CODES = [
 ] as const satisfies readonly TokenErrorCode[];
 
 /** Codes of `POST /v1/verify/token` besides the token refusals: bad input, the API key, the store. */
-export const VERIFY_TOKEN_ROUTE_CODES = ['invalid_request', 'api_key_missing', 'api_key_invalid', 'scope_missing', 'store_unavailable'] as const satisfies readonly ErrorCode[];
+export const VERIFY_TOKEN_ROUTE_CODES = [
+  'invalid_request',
+  'unknown_bot',
+  'api_key_missing',
+  'api_key_invalid',
+  'scope_missing',
+  'bot_not_allowed',
+  'store_unavailable',
+] as const satisfies readonly ErrorCode[];
 
 /** `detail` is for the developer or operator (the chat shows `message`); it never quotes the token. */
 export function tokenError(code: TokenErrorCode, detail?: string): AppError {

@@ -115,7 +115,8 @@ export class TokenService {
 
   /** A fresh token for the same live session (the widget calls this before expiry). */
   async refresh(token: string): Promise<IssuedToken> {
-    const { verified, session: record } = await this.check(token, {});
+    // Not a webhook verify: a bot's requireConversation does not apply to the widget refreshing its token.
+    const { verified, session: record } = await this.check(token, {}, false);
     const issued = await this.mint(verified.sessionId, record);
     this.audit.record('token.refresh', { subject: record.sub, bot: record.bot, sessionId: verified.sessionId });
     return this.publish(record, issued);
@@ -136,20 +137,33 @@ export class TokenService {
   }
 
   async verify(token: string | undefined, expect: VerifyExpectations = {}): Promise<VerifiedToken> {
-    return (await this.check(token, expect)).verified;
+    return (await this.check(token, expect, true)).verified;
   }
 
-  /** verify(), also returning the live session record (one store round trip for both). */
-  private async check(token: string | undefined, expect: VerifyExpectations): Promise<{ verified: VerifiedToken; session: SessionRecord }> {
-    // A bot the config does not have is the caller's mistake whatever the token: say so first.
+  /**
+   * verify(), also returning the live session record (one store round trip for both).
+   * `webhookVerify`: the caller checks a token for a webhook action, so the bot's
+   * `requireConversation` applies (SPEC.md "Conversation binding").
+   */
+  private async check(
+    token: string | undefined,
+    expect: VerifyExpectations,
+    webhookVerify: boolean,
+  ): Promise<{ verified: VerifiedToken; session: SessionRecord }> {
+    // A bot the config does not have is the caller's mistake, whatever the token: say so first (not `wrong_bot`).
     if (expect.bot !== undefined) this.botConfig(expect.bot);
     const now = Math.floor(Date.now() / 1000);
     const { claims, kid } = await this.decrypt(token, now);
     if (claims.exp <= now) throw tokenError('token_expired');
     if (claims.nbf > now + CLOCK_SKEW_SECONDS) throw tokenError('token_invalid');
-    if (!ownEntry(this.config.bots, claims.aud)) throw tokenError('token_invalid', 'the token names a bot that is no longer configured');
+    const botConfig = ownEntry(this.config.bots, claims.aud);
+    if (!botConfig) throw tokenError('token_invalid', 'the token names a bot that is no longer configured');
     if (expect.bot !== undefined && expect.bot !== claims.aud) throw tokenError('wrong_bot');
     if (expect.conversationId !== undefined && claims.conv !== undefined && claims.conv !== expect.conversationId) {
+      throw tokenError('conversation_mismatch');
+    }
+    // A bot that requires binding refuses a verify without a conversation id, and a token bound to none.
+    if (webhookVerify && botConfig.requireConversation === true && (!expect.conversationId || claims.conv === undefined)) {
       throw tokenError('conversation_mismatch');
     }
     const required = this.requiredPermissions(claims.aud, expect);

@@ -19,8 +19,9 @@ export class TokensController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Issue a token for a user of a site with its own login (server to server)' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
-  @ApiErrorResponses('invalid_request', 'unknown_bot', 'unknown_role', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing')
-  issue(@Body() request: IssueTokenDto): Promise<IssuedTokenDto> {
+  @ApiErrorResponses('invalid_request', 'unknown_bot', 'unknown_role', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing', 'bot_not_allowed')
+  issue(@Body() request: IssueTokenDto, @Req() http: RequestWithClient): Promise<IssuedTokenDto> {
+    http.apiClient!.access.assert(request.bot);
     return this.tokens.issue({ ...request, amr: 'trusted' });
   }
 
@@ -50,9 +51,9 @@ export class TokensController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke one session, or every session of a subject (optionally for one bot)' })
   @ApiOkResponse({ schema: { example: { revoked: 1, sessionIds: ['pQ2m9xY0aB3cD4eF'] } } })
-  @ApiErrorResponses('invalid_request', 'unknown_bot', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing')
+  @ApiErrorResponses('invalid_request', 'unknown_bot', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing', 'bot_not_allowed')
   async revoke(@Body() request: RevokeSessionsDto, @Req() http: RequestWithClient): Promise<{ revoked: number; sessionIds: string[] }> {
-    const ended = await this.revocation.revoke({ ...request, actor: `client:${http.apiClient?.id}` });
+    const ended = await this.revocation.revoke({ ...request, actor: `client:${http.apiClient?.id}`, access: http.apiClient!.access });
     return { revoked: ended.length, sessionIds: ended.map((s) => s.sessionId) };
   }
 }

@@ -11,6 +11,7 @@ import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common'
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
+import type { RequestWithClient } from '../clients/api-key.guard.js';
 import { describeError, errorHeaders } from '../common/error.filter.js';
 import { jsonBodyHook } from '../common/request-input.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -47,10 +48,10 @@ export class VerifyTokenRoute implements OnModuleInit {
     });
   }
 
-  /** The refusal of the request's API key, or undefined when it holds the `verify` scope. */
+  /** Authorizes the request's API key for `verify` (kept on the request for the bot rule), or answers its refusal. */
   private unauthorized(request: FastifyRequest): Error | undefined {
     try {
-      this.clients.authorize(request.headers.authorization, 'verify');
+      (request as RequestWithClient).apiClient = this.clients.authorize(request.headers.authorization, 'verify');
       return undefined;
     } catch (error) {
       return error as Error;
@@ -58,8 +59,12 @@ export class VerifyTokenRoute implements OnModuleInit {
   }
 
   private async handle(request: FastifyRequest<{ Body: VerifyTokenRequest }>, reply: FastifyReply): Promise<void> {
+    const client = (request as RequestWithClient).apiClient!;
+    const body = request.body;
+    // The bot rule (SPEC.md "API clients bound to bots"): the named bot, which the key must allow, or the key's only bot.
+    const bot = client.access.require(body.bot);
     // The response schema's serializer emits only the documented fields (not `kid`).
-    const verified = await this.tokens.verify(request.body.token, request.body);
+    const verified = await this.tokens.verify(body.token, bot === body.bot ? body : { ...body, bot });
     this.metrics?.verifyOutcome('valid', reply.elapsedTime / 1000);
     await reply.send(verified);
   }

@@ -10,7 +10,13 @@ export const VERIFY_TOKEN_REQUEST = {
   additionalProperties: false,
   properties: {
     token: { type: 'string', description: 'The user token as received from the chat', example: 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiOWYzYyJ9..r5Qx3c8Yb1m9k2Lw.X0hV…tS4.q8nM0Y3m2Jp6Q1x0Vb2h9A' },
-    bot: { type: 'string', pattern: NAME, description: "The bot the webhook belongs to; another bot's token is `wrong_bot`", example: 'shop' },
+    bot: {
+      type: 'string',
+      pattern: NAME,
+      description:
+        "The bot the webhook belongs to; another bot's token is `wrong_bot`. Required unless the API key is bound to exactly one bot (then that bot); a bot outside the key's list is `bot_not_allowed`",
+      example: 'shop',
+    },
     action: { type: 'string', pattern: NAME, description: "Action about to run; its permissions come from the bot's `actions` map", example: 'orders.lookup' },
     permissions: {
       type: 'array',
@@ -19,7 +25,11 @@ export const VERIFY_TOKEN_REQUEST = {
       description: 'Permissions the action needs (added to those of `action`)',
       example: ['orders:read'],
     },
-    conversationId: { type: 'string', maxLength: 256, description: 'Conversation the webhook runs in; a token bound to another is `conversation_mismatch`' },
+    conversationId: {
+      type: 'string',
+      maxLength: 256,
+      description: 'Conversation the webhook runs in; a token bound to another is `conversation_mismatch` (and, for a bot with `requireConversation`, so is a verify without it or a token bound to none)',
+    },
   },
 } as const;
 

@@ -1,4 +1,4 @@
-import { bodyFormat, extractToken } from './token-extractor.js';
+import { bodyFormat, extractToken, readWebhookFields } from './token-extractor.js';
 
 // Bodies shaped like the vendors' documented requests (ConvoKraft and ChatBot.com webhook docs; VENDORS.md).
 const chatbotcom = Buffer.from(
@@ -71,5 +71,39 @@ describe('extractToken', () => {
     for (const field of ['', 'a..b', 'a b', '.a', 'a.'.repeat(20) + 'a']) {
       expect(() => extractToken(chatbotcom, 'application/json', field)).toThrow(expect.objectContaining({ code: 'token_field_invalid', status: 400 }));
     }
+  });
+
+  it('refuses JSON bodies with a key twice in one object, as forms with a field twice', () => {
+    for (const body of [
+      '{"user_token":"a","user_token":"b"}',
+      '{"attributes":{"user_token":"a"},"attributes":{"user_token":"b"}}',
+      '{"x":[{"k":1,"k":2}],"user_token":"a"}',
+      '{"user_token":"a","\\u0075ser_token":"b"}',
+    ]) {
+      expect(() => extractToken(Buffer.from(body), 'application/json', 'user_token')).toThrow(
+        expect.objectContaining({ code: 'body_malformed', status: 400, details: { detail: expect.stringMatching(/appears more than once/) } }),
+      );
+    }
+    expect(extractToken(Buffer.from('{"a":{"k":1},"b":{"k":2},"user_token":"t"}'), 'application/json', 'user_token')).toBe('t');
+  });
+});
+
+describe('readWebhookFields', () => {
+  it('reads the conversation id at conversationField from JSON and forms, parsing once', () => {
+    expect(readWebhookFields(chatbotcom, 'application/json', 'attributes.user_token', 'chatId')).toEqual({
+      token: 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..iv.ct.tag',
+      conversationId: '602313f00000000000000000',
+    });
+    expect(readWebhookFields(inbenta, 'application/x-www-form-urlencoded', 'user_token', 'sessionId')).toEqual({ token: 'tok+inb=', conversationId: 'abc' });
+    expect(readWebhookFields(Buffer.from('{"t":"x","c":{"id":42}}'), 'application/json', 't', 'c.id').conversationId).toBe('42');
+    expect(readWebhookFields(Buffer.from('{"t":"x","c":1.5}'), 'application/json', 't', 'c').conversationId).toBeUndefined();
+    expect(readWebhookFields(Buffer.from('{"t":"x"}'), 'application/json', 't', 'c').conversationId).toBeUndefined();
+    expect(readWebhookFields(Buffer.from('{"t":"x"}'), 'application/json', 't')).toEqual({ token: 'x', conversationId: undefined });
+  });
+
+  it('refuses a form with the conversation field twice', () => {
+    expect(() => readWebhookFields(Buffer.from('user_token=a&sessionId=1&sessionId=2'), 'application/x-www-form-urlencoded', 'user_token', 'sessionId')).toThrow(
+      expect.objectContaining({ code: 'body_malformed' }),
+    );
   });
 });

@@ -1,6 +1,6 @@
-import { applyDecorators, Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type ApiResponseOptions } from '@nestjs/swagger';
-import { RequireScope } from '../clients/api-key.guard.js';
+import { RequireScope, type RequestWithClient } from '../clients/api-key.guard.js';
 import { errorResponsesFor } from '../common/api-docs.js';
 import { SIGNATURE_ERROR_CODES } from '../signatures/verify-signature.route.js';
 import { TOKEN_REFUSAL_CODES } from '../tokens/token-errors.js';
@@ -54,7 +54,8 @@ export class VerifyWebhookController {
   })
   @ApiOkResponse({ type: WebhookVerificationDto })
   @WebhookErrorResponses()
-  verify(@Body() request: VerifyWebhookDto): Promise<WebhookVerificationDto> {
-    return this.webhooks.verify(request);
+  verify(@Body() request: VerifyWebhookDto, @Req() http: RequestWithClient): Promise<WebhookVerificationDto> {
+    // The guard has authorized the key (RequireScope) and set apiClient.
+    return this.webhooks.verify(request, http.apiClient!.access);
   }
 }

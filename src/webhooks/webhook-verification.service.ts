@@ -6,22 +6,32 @@
  *    body is read before it matched;
  * 2. the user token found in the body at `tokenField`;
  * 3. that token for this bot, conversation and the permissions of `action`.
+ * Before step 1, the bot: the one named, which the API key must allow, or
+ * the key's only bot (SPEC.md "API clients bound to bots").
  * A vendor handshake (a challenge to echo) stops after step 1: it carries no
  * user. Any refusal keeps the status of the failed step (400/401/403/413/
  * 5xx) and says which step failed; with `reply` it also carries
  * `vendorReply`, the body to send back so the chat shows the message.
+ *
+ * Step 1 records the vendor's delivery id (replay protection). A refusal of
+ * the delivery itself (bad body, token refused) keeps it: the same bytes
+ * would be refused again. A 5xx — chatwarden could not decide, e.g. the
+ * store went away during the token check — releases it, so the vendor's
+ * retry is checked anew rather than refused as `replayed`.
  */
 import { Inject, Injectable } from '@nestjs/common';
+import type { BotAccess } from '../clients/bot-access.js';
 import { AppError, type ErrorDetails } from '../common/app-error.js';
-import type { ErrorCode } from '../common/error-catalog.js';
+import { appError, type ErrorCode } from '../common/error-catalog.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { failureFields, SignatureCheckService } from '../signatures/signature-check.service.js';
-import type { SignatureVerification } from '../signatures/signature.service.js';
+import type { ReplayClaim, SignatureVerification } from '../signatures/signature.service.js';
 import type { SignedRequest } from '../signatures/signature-verifier.js';
 import { WebhookConfigsService } from '../signatures/webhook-configs.service.js';
 import { TokenService, type VerifiedToken } from '../tokens/token.service.js';
 import type { VerifyWebhookDto } from './dto/verify-webhook.dto.js';
-import { DEFAULT_TOKEN_FIELD, extractToken, WebhookBodyError } from './token-extractor.js';
+import { ReplayReleaseService } from './replay-release.service.js';
+import { DEFAULT_TOKEN_FIELD, readWebhookFields, WebhookBodyError } from './token-extractor.js';
 import { buildVendorReply, VENDOR_REPLIES, type VendorReplyRegistry } from './vendor-replies/vendor-reply-registry.js';
 
 export type WebhookStage = 'signature' | 'token';
@@ -40,6 +50,7 @@ interface Failure {
   code: ErrorCode;
   message: string;
   status: number;
+  /** Extra fields of the error body (`detail`). */
   details: ErrorDetails;
 }
 
@@ -66,6 +77,16 @@ function contentTypeOf(request: SignedRequest): string | undefined {
   return values[0];
 }
 
+/**
+ * The conversation the webhook runs in: the one in the vendor's signed body
+ * (`conversationField`) or the one the caller names. Two different ones
+ * cannot both be right: `conversation_mismatch`.
+ */
+function conversationOf(fromBody: string | undefined, fromCaller: string | undefined): string | undefined {
+  if (fromBody !== undefined && fromCaller !== undefined && fromBody !== fromCaller) throw appError('conversation_mismatch');
+  return fromBody ?? fromCaller;
+}
+
 function withoutKid({ kid: _kid, ...token }: VerifiedToken): WebhookToken {
   return token;
 }
@@ -77,17 +98,22 @@ export class WebhookVerificationService {
     private readonly signatures: SignatureCheckService,
     private readonly tokens: TokenService,
     private readonly audit: AuditLog,
+    private readonly releases: ReplayReleaseService,
     @Inject(VENDOR_REPLIES) private readonly replies: VendorReplyRegistry,
   ) {}
 
-  async verify(input: VerifyWebhookDto): Promise<WebhookVerification> {
-    const fields: Record<string, unknown> = { bot: input.bot };
+  /** `access`: the bots the calling API key may act for. */
+  async verify(input: VerifyWebhookDto, access: BotAccess): Promise<WebhookVerification> {
+    const fields: Record<string, unknown> = { bot: input.bot ?? access.implied };
     if (input.action !== undefined) fields.action = input.action;
     let stage: WebhookStage = 'signature';
     let signature: SignatureVerification | undefined;
+    let claim: ReplayClaim | undefined;
     try {
-      fields.scheme = this.configs.forBot(input.bot).scheme;
-      const check = await this.signatures.check(input);
+      const bot = access.require(input.bot);
+      fields.scheme = this.configs.forBot(bot).scheme;
+      const check = await this.signatures.check(input.bot === bot ? (input as VerifyWebhookDto & { bot: string }) : { ...input, bot });
+      claim = check.claim;
       signature = check.verification;
       fields.secretId = signature.secretId;
       if (signature.eventId !== undefined) fields.eventId = signature.eventId;
@@ -98,18 +124,20 @@ export class WebhookVerificationService {
 
       stage = 'token';
       const tokenField = input.tokenField ?? check.webhook.tokenField ?? DEFAULT_TOKEN_FIELD;
-      const token = extractToken(check.request.body, contentTypeOf(check.request), tokenField);
-      const verified = await this.tokens.verify(token, {
-        bot: input.bot,
+      const found = readWebhookFields(check.request.body, contentTypeOf(check.request), tokenField, check.webhook.conversationField);
+      const verified = await this.tokens.verify(found.token, {
+        bot,
         action: input.action,
         permissions: input.permissions,
-        conversationId: input.conversationId,
+        conversationId: conversationOf(found.conversationId, input.conversationId),
       });
       this.audit.record('webhook.verify', { ...fields, stage, outcome: 'ok', subject: verified.subject, sessionId: verified.sessionId });
       return { valid: true, signature, token: withoutKid(verified) };
     } catch (error) {
-      this.audit.record('webhook.verify', { ...fields, stage, ...failureFields(error) });
       const failure = failureOf(error);
+      // Not a judgement of the delivery (5xx, or a bug): give its id back for the vendor's retry.
+      if (claim && (!failure || failure.status >= 500)) fields.replayRelease = await this.releases.release(claim);
+      this.audit.record('webhook.verify', { ...fields, stage, ...failureFields(error) });
       if (!failure) throw error;
       throw new WebhookRefusedError(failure, this.refusal(input, stage, failure, signature));
     }
@@ -118,6 +146,7 @@ export class WebhookVerificationService {
   private refusal(input: VerifyWebhookDto, stage: WebhookStage, failure: Failure, signature?: SignatureVerification): Record<string, unknown> {
     const verdict = { valid: false, error: failure.code, message: failure.message };
     const details: Record<string, unknown> = {
+      ...failure.details,
       stage,
       signature: stage === 'signature' ? verdict : signature,
       token: stage === 'token' ? verdict : null,

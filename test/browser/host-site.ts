@@ -135,7 +135,7 @@ export async function verifyToken(app: TestApp, token: string): Promise<{ status
   const response = await fetch(`${app.url}/v1/verify/token`, {
     method: 'POST',
     headers: { authorization: `Bearer ${app.apiKeys.verify}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ token }),
+    body: JSON.stringify({ token, bot: 'shop' }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -10,17 +10,24 @@ export class ClientsAddCommand extends CommandRunner {
   constructor(private readonly clients: ApiClientService, private readonly audit: AuditLog, private readonly out: CliOutput) {
     super();
   }
-  run([name]: string[], options: { scopes?: string[] }): Promise<void> {
+  run([name]: string[], options: { scopes?: string[]; bots?: string[] }): Promise<void> {
     return this.out.run(async () => {
-      const { client, key } = await this.clients.add(name, options.scopes ?? []);
-      this.audit.record('client.add', { clientId: client.id, name: client.name, scopes: client.scopes, actor: 'cli' });
+      const { client, key } = await this.clients.add(name, options.scopes ?? [], options.bots);
+      this.audit.record('client.add', { clientId: client.id, name: client.name, scopes: client.scopes, bots: client.bots ?? 'all', actor: 'cli' });
       this.out.result({ client, key }, (d) =>
-        [`client ${d.client.id} (${d.client.name}) scopes ${d.client.scopes.join(',')}`, `API key (shown once, store it now): ${d.key}`].join('\n'),
+        [
+          `client ${d.client.id} (${d.client.name}) scopes ${d.client.scopes.join(',')} bots ${d.client.bots?.join(',') ?? '(all)'}`,
+          `API key (shown once, store it now): ${d.key}`,
+        ].join('\n'),
       );
     });
   }
   @Option({ flags: '--scopes <list>', description: `comma-separated: ${SCOPES.join(', ')}`, required: true })
   parseScopes(value: string): string[] {
+    return parseList(value);
+  }
+  @Option({ flags: '--bots <list>', description: 'comma-separated bots from the config this key may act for (default: every bot)' })
+  parseBots(value: string): string[] {
     return parseList(value);
   }
 }
@@ -34,7 +41,10 @@ export class ClientsListCommand extends CommandRunner {
     return this.out.run(() => {
       const clients = this.clients.list();
       this.out.result({ clients }, (d) =>
-        this.out.table(d.clients as unknown as Array<Record<string, unknown>>, ['id', 'name', 'scopes', 'createdAt', 'revokedAt']),
+        this.out.table(
+          d.clients.map((c) => ({ ...c, bots: c.bots ?? '(all)' })),
+          ['id', 'name', 'scopes', 'bots', 'createdAt', 'revokedAt'],
+        ),
       );
     });
   }

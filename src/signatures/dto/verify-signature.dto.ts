@@ -41,11 +41,8 @@ class ForwardedHeadersConstraint implements ValidatorConstraintInterface {
   }
 }
 
-export class VerifySignatureDto implements SignatureInput {
-  @ApiProperty(SIGNATURE_FIELD_DOCS.bot)
-  @IsString() @Matches(BOT_NAME, { message: 'bot must be a bot name from the config' })
-  bot: string;
-
+/** The received request as forwarded, without the bot: `/v1/verify/webhook` may take the bot from the API key. */
+export class ForwardedRequestDto implements Omit<SignatureInput, 'bot'> {
   @ApiPropertyOptional(SIGNATURE_FIELD_DOCS.method)
   @IsOptional() @IsString() @Matches(METHOD, { message: 'method must be an HTTP method such as POST' })
   method?: string;
@@ -73,6 +70,12 @@ export class VerifySignatureDto implements SignatureInput {
   @ApiPropertyOptional(SIGNATURE_FIELD_DOCS.clientIp)
   @IsOptional() @IsIP(undefined, { message: 'clientIp must be an IPv4 or IPv6 address' })
   clientIp?: string;
+}
+
+export class VerifySignatureDto extends ForwardedRequestDto implements SignatureInput {
+  @ApiProperty(SIGNATURE_FIELD_DOCS.bot)
+  @IsString() @Matches(BOT_NAME, { message: 'bot must be a bot name from the config' })
+  bot: string;
 }
 
 const verdict = SIGNATURE_VERIFICATION_RESPONSE.properties;

@@ -5,7 +5,7 @@ const NAME = /^[\w.:@-]{1,128}$/;
 const EXAMPLE_TOKEN = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiOWYzYzFhMmIifQ..r5Qx3c8Yb1m9k2Lw.X0hV…tS4.q8nM0Y3m2Jp6Q1x0Vb2h9A';
 
 export class IssueTokenDto {
-  @ApiProperty({ example: 'shop' })
+  @ApiProperty({ description: "A bot from the config, and one of the API key's bots when it is bound to some", example: 'shop' })
   @IsString() @Matches(NAME)
   bot: string;
 
@@ -59,7 +59,7 @@ export class RevokeSessionsDto {
   @IsOptional() @IsString() @MaxLength(256)
   subject?: string;
 
-  @ApiPropertyOptional({ example: 'shop' })
+  @ApiPropertyOptional({ description: "Only sessions of this bot. A key bound to bots must name one of them, unless it is bound to exactly one", example: 'shop' })
   @IsOptional() @IsString() @Matches(NAME)
   bot?: string;
 }
@@ -72,4 +72,12 @@ export class IntrospectDto {
   @ApiPropertyOptional({ description: 'RFC 7662 §2.1 hint (ignored: there is one token type)' })
   @IsOptional() @IsString()
   token_type_hint?: string;
+
+  @ApiPropertyOptional({ description: 'The bot the token must belong to (a chatwarden extension, RFC 7662 §2.1 allows them). Required unless the API key is bound to exactly one bot', example: 'shop' })
+  @IsOptional() @IsString() @Matches(NAME)
+  bot?: string;
+
+  @ApiPropertyOptional({ description: 'The conversation the token must be bound to, as in POST /v1/verify/token', example: 'c-7' })
+  @IsOptional() @IsString() @MaxLength(256)
+  conversationId?: string;
 }

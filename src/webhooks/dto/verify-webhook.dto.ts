@@ -6,7 +6,8 @@
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
-import { SignatureVerificationDto, VerifySignatureDto } from '../../signatures/dto/verify-signature.dto.js';
+import { ForwardedRequestDto, SignatureVerificationDto } from '../../signatures/dto/verify-signature.dto.js';
+import { BOT_NAME } from '../../signatures/verify-signature.schema.js';
 import { isTokenField } from '../token-extractor.js';
 import { REPLY_VENDORS, type ReplyVendor } from '../vendor-replies/vendor-reply-registry.js';
 
@@ -22,7 +23,15 @@ class TokenFieldConstraint implements ValidatorConstraintInterface {
   }
 }
 
-export class VerifyWebhookDto extends VerifySignatureDto {
+export class VerifyWebhookDto extends ForwardedRequestDto {
+  @ApiPropertyOptional({
+    description:
+      "The bot whose webhook received the request. Required unless the API key is bound to exactly one bot (then that bot); a bot outside the key's list is bot_not_allowed",
+    example: 'shop',
+  })
+  @IsOptional() @IsString() @Matches(BOT_NAME, { message: 'bot must be a bot name from the config' })
+  bot?: string;
+
   @ApiPropertyOptional({
     description:
       "Where the user token is in the body: a dotted JSON path (ChatBot.com: attributes.user_token, ConvoKraft: params.user_token) or a form field (Inbenta). Default: the bot's webhook.tokenField, else user_token.",
@@ -39,7 +48,11 @@ export class VerifyWebhookDto extends VerifySignatureDto {
   @IsOptional() @IsArray() @ArrayMaxSize(64) @IsString({ each: true }) @Matches(NAME, { each: true })
   permissions?: string[];
 
-  @ApiPropertyOptional({ description: 'The conversation the webhook runs in; a token bound to another one is conversation_mismatch', example: 'c-7' })
+  @ApiPropertyOptional({
+    description:
+      "The conversation the webhook runs in; a token bound to another one is conversation_mismatch. With the bot's webhook.conversationField, the id in the signed body is used (and must agree with this one if both are given)",
+    example: 'c-7',
+  })
   @IsOptional() @IsString() @MaxLength(256)
   conversationId?: string;
 
