@@ -13,6 +13,7 @@ import { devModeConfig } from './dev-mode.js';
 import { validateChatConfig } from '../chat/chat-config.dto.js';
 import { validateWebhookConfig } from '../signatures/webhook-config.dto.js';
 import { ssoConfigProblems } from '../sso/sso-config.js';
+import { IDENTITY_SECRET_PATHS } from '../identity/identity-proof.registry.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], source: string) {
@@ -32,6 +33,7 @@ const SECRET_PATHS = [
   'bots.*.webhook.basicAuth.*',
   'bots.*.webhook.headers.*',
   'bots.*.webhook.verifyToken',
+  ...IDENTITY_SECRET_PATHS,
 ];
 
 export interface LoadOptions {

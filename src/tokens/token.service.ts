@@ -9,6 +9,7 @@ import { decryptToken, encryptClaims, TokenCipherError } from '../crypto/token-c
 import { randomToken } from '../crypto/random.js';
 import { TokenKeyRing } from '../keys/token-key-ring.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { IdentityService, type IdentityProofs } from '../identity/identity.service.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { ChatVariablePort, type ChatVariableOutcome } from './chat-variable.port.js';
 import { SessionService, type AuthMethod, type SessionRecord } from '../sessions/session.service.js';
@@ -35,6 +36,8 @@ export interface IssueRequest {
   ttlSeconds?: number;
   amr: AuthMethod;
   chatSession?: string;
+  /** The user's attributes (users file, SSO claims, the issuing site); only those `bots.<id>.profile` names are kept. */
+  attributes?: Record<string, unknown>;
 }
 
 export interface IssuedToken {
@@ -43,6 +46,8 @@ export interface IssuedToken {
   sessionId: string;
   /** Present when the session pushes tokens into a chat variable server side. */
   chatVariable?: ChatVariableOutcome;
+  /** Vendor identity proofs (`bots.<id>.identity`), none outliving the token. */
+  identity?: IdentityProofs;
 }
 
 export interface VerifyExpectations {
@@ -76,6 +81,7 @@ export class TokenService {
     private readonly audit: AuditLog,
     private readonly chatVariables: ChatVariablePort,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly identity?: IdentityService,
   ) {
     this.cache = new VerifiedTokenCache(config.tokens.verifyCacheSize);
   }
@@ -94,6 +100,9 @@ export class TokenService {
   async issue(request: IssueRequest): Promise<IssuedToken> {
     if (!this.config.bots[request.bot]) throw tokenError('unknown_bot');
     const perms = this.permissionsFor(request.roles, request.permissions);
+    // Identity proofs are checked before the session exists: a refused proof never leaves a half-made login.
+    this.identity?.assertCanMint(request.bot, request.subject);
+    const profile = this.identity?.profileFor(request.bot, request.attributes);
     const { sessionId, record } = await this.sessions.create({
       sub: request.subject,
       bot: request.bot,
@@ -101,8 +110,12 @@ export class TokenService {
       perms,
       conv: request.conversationId,
       chatSession: request.chatSession,
+      ...(profile !== undefined && { profile }),
     });
-    const issued = await this.mint(sessionId, record, request.ttlSeconds);
+    const issued = await this.withIdentity(record, await this.mint(sessionId, record, request.ttlSeconds)).catch(async (error: unknown) => {
+      await this.sessions.end(sessionId);
+      throw error;
+    });
     this.audit.record('token.issue', { subject: request.subject, bot: request.bot, sessionId, amr: request.amr });
     return this.publish(record, issued);
   }
@@ -110,9 +123,16 @@ export class TokenService {
   /** A fresh token for the same live session (the widget calls this before expiry). */
   async refresh(token: string): Promise<IssuedToken> {
     const { verified, session: record } = await this.check(token, {});
-    const issued = await this.mint(verified.sessionId, record);
+    const issued = await this.withIdentity(record, await this.mint(verified.sessionId, record));
     this.audit.record('token.refresh', { subject: record.sub, bot: record.bot, sessionId: verified.sessionId });
     return this.publish(record, issued);
+  }
+
+  /** Adds the bot's vendor identity proofs, expiring with the token. */
+  private async withIdentity(session: SessionRecord, issued: IssuedToken): Promise<IssuedToken> {
+    const expiresAt = Math.floor(Date.parse(issued.expiresAt) / 1000);
+    const identity = await this.identity?.mint(session.bot, { subject: session.sub, profile: session.profile ?? {} }, expiresAt);
+    return identity === undefined ? issued : { ...issued, identity };
   }
 
   /** Hands the new token to the conversation's chat variable when the session has one. */
