@@ -38,6 +38,8 @@ export interface IssueRequest {
   chatSession?: string;
   /** The user's attributes (users file, SSO claims, the issuing site); only those `bots.<id>.profile` names are kept. */
   attributes?: Record<string, unknown>;
+  /** Identity proofs the caller needs; one the bot does not configure refuses the request. */
+  identity?: string[];
 }
 
 export interface IssuedToken {
@@ -101,7 +103,7 @@ export class TokenService {
     if (!this.config.bots[request.bot]) throw tokenError('unknown_bot');
     const perms = this.permissionsFor(request.roles, request.permissions);
     // Identity proofs are checked before the session exists: a refused proof never leaves a half-made login.
-    this.identity?.assertCanMint(request.bot, request.subject);
+    this.identity?.assertCanMint(request.bot, request.subject, request.identity);
     const profile = this.identity?.profileFor(request.bot, request.attributes);
     const { sessionId, record } = await this.sessions.create({
       sub: request.subject,

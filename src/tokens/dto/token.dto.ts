@@ -41,6 +41,13 @@ export class IssueTokenDto {
   })
   @IsOptional() @IsStringMap(16, 254)
   attributes?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    description: "Identity proofs the site relies on: refused with identity_not_configured when the bot's `identity` block lacks one (the answer carries every configured proof either way)",
+    example: ['zendesk'],
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(8) @IsString({ each: true }) @Matches(/^[a-z0-9-]{1,32}$/, { each: true })
+  identity?: string[];
 }
 
 /** A plain object of at most `maxKeys` string values, each at most `maxLength` characters. */
