@@ -18,7 +18,8 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ChatwardenConfig, logger: Logger): DynamicModule {
+  /** `extraImports`: modules added beside the rest (tests give a stand-in JwtSigner this way). */
+  static forRoot(config: ChatwardenConfig, logger: Logger, extraImports: DynamicModule[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -32,6 +33,7 @@ export class AppModule {
         SignaturesModule,
         WebhooksModule,
         ...(config.devMode ? [DemoModule] : []),
+        ...extraImports,
       ],
       providers: [
         { provide: APP_GUARD, useExisting: ApiKeyGuard },

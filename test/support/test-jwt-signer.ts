@@ -3,6 +3,7 @@
  * jose generates, so what it signs can be checked with jose and the public
  * JWK it exposes, independently of chatwarden's own key ring.
  */
+import type { DynamicModule } from '@nestjs/common';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { JwtSigner, type SignJwtOptions } from '../../src/keys/jwt-signer.js';
 
@@ -35,3 +36,10 @@ export class TestJwtSigner extends JwtSigner {
       .sign(key.privateKey);
   }
 }
+
+/** A global module offering `signer` as the JwtSigner, for startTestApp's `imports`. */
+export function testSignerModule(signer: TestJwtSigner): DynamicModule {
+  return { module: TestSignerModule, global: true, providers: [{ provide: JwtSigner, useValue: signer }], exports: [JwtSigner] };
+}
+
+class TestSignerModule {}
