@@ -4,9 +4,13 @@
  * Zoho SalesIQ's visitor.info, Zendesk's zE, Intercom(), Salesforce's
  * embeddedservice_bootstrap) records every call. Log in, refresh, log out:
  * the token or the vendor's identity proof lands in each, is renewed, and is
- * cleared. An SDK object without the expected method is refused at once.
+ * cleared. For ChatBot.com and ConvoKraft, the token the adapter handed over
+ * comes back in a webhook body of that vendor's shape and passes
+ * /v1/verify/webhook. An SDK object without the expected method is refused at once.
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ChatwardenClient } from '../../client/src/chatwarden.client.js';
 import { cliUsers, loginConfig } from '../login-support.js';
 import { chromiumAvailable } from '../support/services.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -14,6 +18,9 @@ import { TestJwtSigner, testSignerModule } from '../support/test-jwt-signer.js';
 import { launchChromium, startHostSite, verifyToken, type HostSite } from './host-site.js';
 
 const PASSWORD = 'correct horse battery';
+const CHATBOT_HEADER_KEY = 'chatbot-connection-header-key';
+// ConvoKraft signs with DSA; the Catalyst console shows the public key (VENDORS.md).
+const convokraftKeys = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 });
 const describeWithChromium = chromiumAvailable() ? describe : describe.skip;
 
 type Call = unknown[];
@@ -52,7 +59,7 @@ chatwarden.adapters.zendesk(zE);
 chatwarden.adapters.intercom(Intercom, { appId: 'abc123' });
 chatwarden.adapters.salesforce(embeddedservice_bootstrap);
 document.getElementById('popup').addEventListener('click', () => {
-  chatwarden.login({ bot: 'shop', mode: 'popup' }).then((answer) => { window.result = answer; }, (error) => { window.loginError = error.code; });
+  chatwarden.login({ bot: new URLSearchParams(location.search).get('bot') || 'shop', mode: 'popup' }).then((answer) => { window.result = answer; }, (error) => { window.loginError = error.code; });
 });
 </script>
 </body></html>`;
@@ -71,6 +78,13 @@ describeWithChromium('embed.js vendor adapters in Chromium', () => {
       (config) => {
         loginConfig(config, { trustProxy: [], origins: [host.origin] });
         const bots = config.bots as Record<string, Record<string, unknown>>;
+        // The ChatBot.com and ConvoKraft sides of the same login, one bot each (a bot has one webhook scheme).
+        bots.shop.webhook = { scheme: 'chatbotcom', token: { env: 'CB_TOKEN' }, headers: { 'x-chatbot-key': { env: 'CB_KEY' } }, tokenField: 'attributes.user_token' };
+        bots.zoho = {
+          origins: [host.origin],
+          actions: { 'orders.lookup': ['orders:read'] },
+          webhook: { scheme: 'convokraft', publicKey: convokraftKeys.publicKey.export({ type: 'spki', format: 'pem' }), tokenField: 'sessionData.user_token' },
+        };
         bots.shop.identity = {
           zendesk: { keys: [{ keyId: 'app_1', secret: { env: 'ZD' } }] },
           intercom: { secret: { env: 'IC' } },
@@ -78,7 +92,7 @@ describeWithChromium('embed.js vendor adapters in Chromium', () => {
           salesforce: { audience: 'https://acme.my.salesforce-scrt.com' },
         };
       },
-      { ZD: 'zd-secret', IC: 'ic-secret', CB: 'cb-secret' },
+      { ZD: 'zd-secret', IC: 'ic-secret', CB: 'cb-secret', CB_TOKEN: 'chatbot-verify-token', CB_KEY: CHATBOT_HEADER_KEY },
       { imports: [testSignerModule(signer)] },
     );
     host.chatwarden = t.url;
@@ -101,8 +115,8 @@ describeWithChromium('embed.js vendor adapters in Chromium', () => {
   const current = (page: Page): Promise<Answer> =>
     page.evaluate(() => (window as unknown as { chatwarden: { token(): unknown } }).chatwarden.token()) as Promise<Answer>;
 
-  async function logIn(page: Page): Promise<Answer> {
-    await page.goto(host.url('/adapters.html'));
+  async function logIn(page: Page, bot = 'shop'): Promise<Answer> {
+    await page.goto(host.url(`/adapters.html?bot=${bot}`));
     const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#popup')]);
     await popup.fill('#username', 'alice');
     await popup.fill('#password', PASSWORD);
@@ -166,6 +180,51 @@ describeWithChromium('embed.js vendor adapters in Chromium', () => {
       ['setIdentityToken', { identityTokenType: 'JWT', identityToken: login.identity.salesforce }],
       ['setIdentityToken', { identityTokenType: 'JWT', identityToken: renewed.identity.salesforce }],
     ]);
+  });
+
+  // The vendor's own hop, from its widget API into its webhook body, is simulated: the body is built in the
+  // vendor's documented shape from what the widget stand-in received.
+  it('ChatBot.com: the session attribute set by the adapter comes back in a webhook body that /v1/verify/webhook accepts', async () => {
+    const page = await context.newPage();
+    await logIn(page);
+    const [[, attributes]] = (await calls(page)).chatbotcom as Array<[string, Record<string, string>]>;
+    const body = JSON.stringify({
+      chatId: '602313f00000000000000000',
+      messageId: '5a7fb3e1-8452-4aee-a7a9-2f0edaeb8e42',
+      userId: '602313f00000000000000000',
+      node: { id: 'n1', name: 'orders', type: 'WEBHOOK', webhookId: 'w1', webhookName: 'orders' },
+      userAttributes: {},
+      attributes,
+    });
+    const client = new ChatwardenClient({ baseUrl: t.url, apiKey: t.apiKeys.verify });
+    const verdict = await client.verifyWebhook({
+      bot: 'shop',
+      action: 'orders.lookup',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-chatbot-key': CHATBOT_HEADER_KEY },
+      body,
+    });
+    expect(verdict).toMatchObject({ valid: true, signature: { scheme: 'chatbotcom' }, token: { subject: 'alice', bot: 'shop' } });
+  });
+
+  it('ConvoKraft on SalesIQ: the visitor info set by the adapter comes back in a DSA-signed webhook that /v1/verify/webhook accepts', async () => {
+    const page = await context.newPage();
+    const login = await logIn(page, 'zoho');
+    const [[, info]] = (await calls(page)).salesiq as Array<[string, Record<string, string>]>;
+    expect(info).toEqual({ user_token: login.token });
+    // Where SalesIQ visitor info lands in a ConvoKraft request is unconfirmed: sessionData here, as the bot's tokenField says.
+    const body = JSON.stringify({ todo: 'execute', bot: 'shop-bot', action: 'orders.lookup', params: {}, user: {}, sessionData: info, clientData: {} });
+    const signature = sign('sha256', Buffer.from(body), convokraftKeys.privateKey).toString('base64');
+    const client = new ChatwardenClient({ baseUrl: t.url, apiKey: t.apiKeys.verify });
+    const verdict = await client.verifyWebhook({
+      bot: 'zoho',
+      action: 'orders.lookup',
+      headers: { 'content-type': 'application/json', 'x-convokraft-signature': signature },
+      body,
+    });
+    expect(verdict).toMatchObject({ valid: true, signature: { scheme: 'convokraft' }, token: { subject: 'alice', bot: 'zoho' } });
+    const tampered = await client.verifyWebhook({ bot: 'zoho', headers: { 'content-type': 'application/json', 'x-convokraft-signature': signature }, body: body.replace('execute', 'prompt') });
+    expect(tampered).toMatchObject({ valid: false, error: 'signature_invalid' });
   });
 
   it('an SDK object without the expected method is refused when the adapter is created, naming the method', async () => {
