@@ -370,12 +370,12 @@ export function embedScript(fallbackOrigin: string): void {
       const call = needsFunction(zE, 'zE (the function the Zendesk Web Widget snippet defines)');
       let loggedIn = false;
       return onToken((token) => {
-        if (!token) {
+        // No token, or a token without the proof: nobody may stay logged in to the Messenger under an older proof.
+        if (!token || typeof proofOf(token, 'zendesk') !== 'string') {
           if (loggedIn) safely("zE('messenger', 'logoutUser')", () => call('messenger', 'logoutUser'));
           loggedIn = false;
           return;
         }
-        if (typeof proofOf(token, 'zendesk') !== 'string') return;
         loggedIn = true;
         safely("zE('messenger', 'loginUser')", () =>
           call('messenger', 'loginUser', (callback: (jwt: string) => void) => {
@@ -427,13 +427,12 @@ export function embedScript(fallbackOrigin: string): void {
       };
       window.addEventListener('onEmbeddedMessagingIdentityTokenExpired', onExpired);
       const stop = onToken((token) => {
-        if (!token) {
+        const proof = token ? proofOf(token, 'salesforce') : undefined;
+        if (typeof proof !== 'string') {
           if (verified) safely('userVerificationAPI.clearSession', () => clearSession(true));
           verified = false;
           return;
         }
-        const proof = proofOf(token, 'salesforce');
-        if (typeof proof !== 'string') return;
         verified = true;
         safely('userVerificationAPI.setIdentityToken', () => setIdentityToken({ identityTokenType: 'JWT', identityToken: proof }));
       });

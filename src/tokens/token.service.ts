@@ -118,7 +118,14 @@ export class TokenService {
       await this.sessions.end(sessionId);
       throw error;
     });
-    this.audit.record('token.issue', { subject: request.subject, bot: request.bot, sessionId, amr: request.amr });
+    this.audit.record('token.issue', {
+      subject: request.subject,
+      bot: request.bot,
+      sessionId,
+      amr: request.amr,
+      // Which vendor identity proofs went out with it (names only).
+      ...(issued.identity !== undefined && { identity: Object.keys(issued.identity) }),
+    });
     return this.publish(record, issued);
   }
 
