@@ -21,7 +21,8 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ChatwardenConfig, logger: Logger): DynamicModule {
+  /** `extraImports`: modules added beside the rest (tests give a stand-in JwtSigner this way). */
+  static forRoot(config: ChatwardenConfig, logger: Logger, extraImports: DynamicModule[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -36,6 +37,7 @@ export class AppModule {
         WebhooksModule,
         SiteModule,
         ...(config.devMode ? [DemoModule] : []),
+        ...extraImports,
       ],
       providers: [
         // In this order: the API key before anything about the body (SPEC.md "Errors for integrators").

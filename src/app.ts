@@ -4,6 +4,7 @@
  * OpenAPI document at /docs.
  */
 import { randomUUID } from 'node:crypto';
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -31,6 +32,8 @@ export interface CreateAppOptions {
    * @fastify/static's ESM-only dependency; the process-level tests cover it.
    */
   docsUi?: boolean;
+  /** Extra modules for the application (tests: a stand-in for a port such as JwtSigner, as a global module). */
+  imports?: DynamicModule[];
 }
 
 export async function createApp(config: ChatwardenConfig, logger: Logger, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
@@ -51,7 +54,7 @@ export async function createApp(config: ChatwardenConfig, logger: Logger, option
   // Before any route is added: a wrong method on a known path is then a 405 with Allow.
   installRouteIndex(adapter.getInstance());
   installJsonBodyParser(adapter.getInstance());
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options.imports), adapter, {
     logger: new PinoNestLogger(logger),
     // Throw instead of exiting, so main.ts reports the reason and tests see it.
     abortOnError: false,

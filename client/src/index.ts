@@ -9,3 +9,4 @@ export type * from './client-types.js';
 export { forwardWebhook, headersOf, parseBody, urlOf, type ReceivedWebhook } from './forwarded-webhook.js';
 export { decideWebhook, type WebhookDecision, type WebhookOptions } from './webhook-decision.js';
 export { webhookMiddleware, type NextFunction, type WebhookRequest } from './webhook.middleware.js';
+export { IngeniousChannel, IngeniousChannelError, withUserToken, type IngeniousChannelOptions } from './ingenious-channel.js';

@@ -13,6 +13,7 @@ import { devModeConfig } from './dev-mode.js';
 import { validateChatConfig } from '../chat/chat-config.dto.js';
 import { validateWebhookConfig } from '../signatures/webhook-config.dto.js';
 import { ssoConfigProblems } from '../sso/sso-config.js';
+import { IDENTITY_SECRET_PATHS } from '../identity/identity-proof.registry.js';
 
 /** Exit status for a config that cannot be used (sysexits.h EX_CONFIG): the service and the CLI both use it. */
 export const EX_CONFIG = 78;
@@ -35,6 +36,7 @@ const SECRET_PATHS = [
   'bots.*.webhook.basicAuth.*',
   'bots.*.webhook.headers.*',
   'bots.*.webhook.verifyToken',
+  ...IDENTITY_SECRET_PATHS,
 ];
 
 export interface LoadOptions {

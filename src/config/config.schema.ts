@@ -20,6 +20,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IdentityConfig, ProfileConfig } from '../identity/identity-config.js';
 
 export class TokensConfig {
   /** Lifetime of one token; the widget refreshes before it ends. */
@@ -139,6 +140,14 @@ export class BotConfig {
    */
   @IsOptional() @IsBoolean()
   requireConversation?: boolean;
+
+  /** Vendor identity proofs minted with every token answer (src/identity; one block per vendor). */
+  @IsOptional() @ValidateNested() @Type(() => IdentityConfig)
+  identity?: IdentityConfig;
+
+  /** User attributes the identity proofs may carry: profile field -> attribute name. */
+  @IsOptional() @ValidateNested() @Type(() => ProfileConfig)
+  profile?: ProfileConfig;
 }
 
 export class ChatwardenConfig {

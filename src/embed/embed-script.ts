@@ -11,6 +11,8 @@
 export interface EmbedToken {
   token: string;
   expiresAt: string;
+  /** Vendor identity proofs the bot configures (`bots.<id>.identity`), by vendor. */
+  identity?: Record<string, unknown>;
 }
 
 export function embedScript(fallbackOrigin: string): void {
@@ -83,9 +85,9 @@ export function embedScript(fallbackOrigin: string): void {
     }
     if (current !== token) return;
     if (response.ok) {
-      const body = (await response.json()) as { token?: unknown; expiresAt?: unknown };
+      const body = (await response.json()) as { token?: unknown; expiresAt?: unknown; identity?: unknown };
       if (typeof body.token === 'string' && typeof body.expiresAt === 'string') {
-        accept({ token: body.token, expiresAt: body.expiresAt });
+        accept({ token: body.token, expiresAt: body.expiresAt, ...identityOf(body) });
         return;
       }
     }
@@ -224,9 +226,9 @@ export function embedScript(fallbackOrigin: string): void {
     function onMessage(event: MessageEvent): void {
       // Only this service's origin, and only the window this login opened, may hand over a token.
       if (event.origin !== base || target === null || event.source !== target) return;
-      const data = event.data as { type?: unknown; token?: unknown; expiresAt?: unknown; chatVariable?: unknown } | null;
+      const data = event.data as { type?: unknown; token?: unknown; expiresAt?: unknown; chatVariable?: unknown; identity?: unknown } | null;
       if (!data || data.type !== 'chatwarden:token' || typeof data.token !== 'string' || typeof data.expiresAt !== 'string') return;
-      const token = { token: data.token, expiresAt: data.expiresAt, ...(data.chatVariable === 'set' || data.chatVariable === 'failed' ? { chatVariable: data.chatVariable } : {}) };
+      const token = { token: data.token, expiresAt: data.expiresAt, ...(data.chatVariable === 'set' || data.chatVariable === 'failed' ? { chatVariable: data.chatVariable } : {}), ...identityOf(data) };
       accept(token);
       finish(null, token);
     }
@@ -316,6 +318,52 @@ export function embedScript(fallbackOrigin: string): void {
     throw new ChatwardenError('invalid_options', 'this chat SDK has no addVariable method');
   }
 
+  // ---- Adapters: hand the token (and the vendors' identity proofs) to each widget SDK, again on every
+  // refresh, and clear them on logout. Each checks the SDK surface it needs when it is created, so a
+  // wrong object fails at once with a message naming the missing method, not at the first login.
+
+  /** `{ identity }` when `data.identity` is a plain object, else nothing (the answer carries no proofs). */
+  function identityOf(data: { identity?: unknown }): { identity?: Record<string, unknown> } {
+    const identity = data.identity;
+    return typeof identity === 'object' && identity !== null && !Array.isArray(identity) ? { identity: identity as Record<string, unknown> } : {};
+  }
+
+  type UserHash = { userId: string; userHash: string };
+
+  /** The proof of `vendor` in `token`, own key only; undefined (and a console error naming the fix) when absent. */
+  function proofOf(token: EmbedToken, vendor: string): unknown {
+    const identity = token.identity;
+    if (identity && Object.prototype.hasOwnProperty.call(identity, vendor)) return identity[vendor];
+    console.error(`chatwarden: the token answer carries no ${vendor} identity proof; configure bots.<bot>.identity.${vendor} on the chatwarden side`);
+    return undefined;
+  }
+
+  function isUserHash(value: unknown): value is UserHash {
+    const proof = value as UserHash | null;
+    return typeof proof === 'object' && proof !== null && typeof proof.userId === 'string' && typeof proof.userHash === 'string';
+  }
+
+  /** `holder[name]` bound to holder, or an invalid_options error that names what the adapter expected. */
+  function methodOf(holder: unknown, name: string, what: string): (...args: unknown[]) => unknown {
+    const method = holder !== null && (typeof holder === 'object' || typeof holder === 'function') ? (holder as Record<string, unknown>)[name] : undefined;
+    if (typeof method !== 'function') throw new ChatwardenError('invalid_options', `${what} has no ${name}() method`);
+    return (method as (...args: unknown[]) => unknown).bind(holder);
+  }
+
+  function needsFunction(fn: unknown, what: string): (...args: unknown[]) => unknown {
+    if (typeof fn !== 'function') throw new ChatwardenError('invalid_options', `${what} must be a function`);
+    return fn as (...args: unknown[]) => unknown;
+  }
+
+  /** Runs an SDK call; a throw or rejection is reported, never allowed to break the other adapters. */
+  function safely(what: string, call: () => unknown): void {
+    try {
+      Promise.resolve(call()).catch((error: unknown) => console.error(`chatwarden: ${what} failed`, error));
+    } catch (error) {
+      console.error(`chatwarden: ${what} failed`, error);
+    }
+  }
+
   const adapters = {
     /** Keeps the Inbenta widget's hidden variable `variableName` set to the current token ('' after logout). */
     inbenta(sdk: ChatSdk, variableName = 'user_token'): () => void {
@@ -326,6 +374,137 @@ export function embedScript(fallbackOrigin: string): void {
         );
       });
     },
+
+    /**
+     * ChatBot.com widget: `BE_API.setSessionAttributes({ [attribute]: token })`; the webhook then finds
+     * the token in its body's `attributes`. Logout blanks the attribute and calls `resetSession()`.
+     * Call it once `BE_API.onLoad` fired.
+     */
+    chatbotcom(beApi: unknown, attribute = 'user_token'): () => void {
+      const setSessionAttributes = methodOf(beApi, 'setSessionAttributes', 'BE_API (the ChatBot.com widget API)');
+      if (typeof attribute !== 'string' || attribute === '') throw new ChatwardenError('invalid_options', 'the attribute name is a non-empty string');
+      return onToken((token) => {
+        safely('BE_API.setSessionAttributes', () => setSessionAttributes({ [attribute]: token ? token.token : '' }));
+        if (!token && typeof (beApi as { resetSession?: unknown }).resetSession === 'function') {
+          safely('BE_API.resetSession', () => (beApi as { resetSession: () => unknown }).resetSession());
+        }
+      });
+    },
+
+    /**
+     * Chatbase widget: `chatbase("identify", { user_id, user_hash, user_metadata: { [metadataKey]: token } })`
+     * with the `chatbase` proof. Logout calls `chatbase(options.resetCommand)` ("resetUser" by default;
+     * unconfirmed: Chatbase's public documents name no logout call).
+     */
+    chatbase(chatbase: unknown, options: { metadataKey?: string; resetCommand?: string } = {}): () => void {
+      const call = needsFunction(chatbase, 'chatbase (the function the Chatbase embed script defines)');
+      const metadataKey = options.metadataKey ?? 'user_token';
+      const resetCommand = options.resetCommand ?? 'resetUser';
+      return onToken((token) => {
+        if (!token) {
+          safely(`chatbase("${resetCommand}")`, () => call(resetCommand));
+          return;
+        }
+        const proof = proofOf(token, 'chatbase');
+        if (!isUserHash(proof)) return;
+        safely('chatbase("identify")', () =>
+          call('identify', { user_id: proof.userId, user_hash: proof.userHash, user_metadata: { [metadataKey]: token.token } }),
+        );
+      });
+    },
+
+    /**
+     * Zoho SalesIQ (where ConvoKraft bots run on websites): `salesiq.visitor.info({ [field]: token })`,
+     * blanked on logout. Pass `$zoho.salesiq` inside `$zoho.salesiq.ready`. How a ConvoKraft webhook
+     * receives visitor info is unconfirmed (see docs/embedding.md).
+     */
+    salesiq(salesiq: unknown, field = 'user_token'): () => void {
+      const info = methodOf((salesiq as { visitor?: unknown } | null)?.visitor, 'info', '$zoho.salesiq.visitor');
+      if (typeof field !== 'string' || field === '') throw new ChatwardenError('invalid_options', 'the field name is a non-empty string');
+      return onToken((token) => safely('salesiq.visitor.info', () => info({ [field]: token ? token.token : '' })));
+    },
+
+    /**
+     * Zendesk Messaging: `zE('messenger', 'loginUser', callback => callback(jwt))` with the `zendesk`
+     * proof, again on every refresh (Zendesk also calls the callback when its JWT expires: it then gets
+     * the newest proof); `zE('messenger', 'logoutUser')` on logout.
+     */
+    zendesk(zE: unknown): () => void {
+      const call = needsFunction(zE, 'zE (the function the Zendesk Web Widget snippet defines)');
+      let loggedIn = false;
+      return onToken((token) => {
+        // No token, or a token without the proof: nobody may stay logged in to the Messenger under an older proof.
+        if (!token || typeof proofOf(token, 'zendesk') !== 'string') {
+          if (loggedIn) safely("zE('messenger', 'logoutUser')", () => call('messenger', 'logoutUser'));
+          loggedIn = false;
+          return;
+        }
+        loggedIn = true;
+        safely("zE('messenger', 'loginUser')", () =>
+          call('messenger', 'loginUser', (callback: (jwt: string) => void) => {
+            const latest = current && current.identity ? current.identity.zendesk : undefined;
+            if (typeof latest === 'string') callback(latest);
+          }),
+        );
+      });
+    },
+
+    /**
+     * Intercom Messenger: `Intercom('update', { intercom_user_jwt })` with the `intercom` proof (or
+     * `{ user_id, user_hash }` when the bot mints the legacy hash), `Intercom('boot', …)` with
+     * `options.appId` for the first one; `Intercom('shutdown')` on logout, then an anonymous boot when
+     * `appId` is given.
+     */
+    intercom(intercom: unknown, options: { appId?: string } = {}): () => void {
+      const call = needsFunction(intercom, 'Intercom (the function the Intercom Messenger snippet defines)');
+      let booted = false;
+      return onToken((token) => {
+        if (!token) {
+          safely("Intercom('shutdown')", () => call('shutdown'));
+          booted = false;
+          if (options.appId !== undefined) safely("Intercom('boot')", () => call('boot', { app_id: options.appId }));
+          return;
+        }
+        const proof = proofOf(token, 'intercom');
+        const settings = typeof proof === 'string' ? { intercom_user_jwt: proof } : isUserHash(proof) ? { user_id: proof.userId, user_hash: proof.userHash } : undefined;
+        if (!settings) return;
+        const first = !booted && options.appId !== undefined;
+        booted = true;
+        safely(`Intercom('${first ? 'boot' : 'update'}')`, () => call(first ? 'boot' : 'update', first ? { app_id: options.appId, ...settings } : settings));
+      });
+    },
+
+    /**
+     * Salesforce Enhanced Web Chat: `embeddedservice_bootstrap.userVerificationAPI.setIdentityToken(
+     * { identityTokenType: 'JWT', identityToken })` with the `salesforce` proof, again on every refresh;
+     * on `onEmbeddedMessagingIdentityTokenExpired` a fresh token is fetched (its proof then follows);
+     * `clearSession(true)` on logout. Call it from `onEmbeddedMessagingReady`.
+     */
+    salesforce(bootstrap: unknown): () => void {
+      const api = (bootstrap as { userVerificationAPI?: unknown } | null)?.userVerificationAPI;
+      const setIdentityToken = methodOf(api, 'setIdentityToken', 'embeddedservice_bootstrap.userVerificationAPI');
+      const clearSession = methodOf(api, 'clearSession', 'embeddedservice_bootstrap.userVerificationAPI');
+      let verified = false;
+      const onExpired = () => {
+        if (current) void refresh();
+      };
+      window.addEventListener('onEmbeddedMessagingIdentityTokenExpired', onExpired);
+      const stop = onToken((token) => {
+        const proof = token ? proofOf(token, 'salesforce') : undefined;
+        if (typeof proof !== 'string') {
+          if (verified) safely('userVerificationAPI.clearSession', () => clearSession(true));
+          verified = false;
+          return;
+        }
+        verified = true;
+        safely('userVerificationAPI.setIdentityToken', () => setIdentityToken({ identityTokenType: 'JWT', identityToken: proof }));
+      });
+      return () => {
+        window.removeEventListener('onEmbeddedMessagingIdentityTokenExpired', onExpired);
+        stop();
+      };
+    },
+
     /** Calls `fn(token | null)` on every change. */
     callback(fn: Listener): () => void {
       if (typeof fn !== 'function') throw new ChatwardenError('invalid_options', 'callback needs a function');

@@ -16,6 +16,8 @@ import { accountId, clientId, LockoutService } from './lockout.service.js';
 export interface AuthenticatedUser {
   subject: string;
   roles: string[];
+  /** The user's profile attributes, for the bot's identity proofs. */
+  attributes?: Record<string, string>;
 }
 
 @Injectable()
@@ -46,6 +48,6 @@ export class LocalLoginService implements OnModuleInit {
       throw appError('login_failed');
     }
     await this.lockout.recordSuccess(username, ip);
-    return { subject: user.username, roles: user.roles };
+    return { subject: user.username, roles: user.roles, ...(user.attributes !== undefined && { attributes: user.attributes }) };
   }
 }

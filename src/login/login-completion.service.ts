@@ -26,6 +26,8 @@ export interface CompletedLogin {
   amr: 'pwd' | 'sso';
   /** The chat widget's conversation (session) token, when the host passed one to the login page. */
   conversation?: string;
+  /** The user's attributes (users file, SSO claims); the bot's `profile` picks what identity proofs carry. */
+  attributes?: Record<string, unknown>;
 }
 
 @Injectable()
@@ -57,6 +59,7 @@ export class LoginCompletionService {
         subject: login.subject,
         roles: login.roles,
         amr: login.amr,
+        attributes: login.attributes,
         // The widget's session token is kept in the session record (for the server-side Chat API push),
         // not bound into the token: it can be long, and the token must fit a chat variable.
         ...(chatConfigured && login.conversation !== undefined && { chatSession: login.conversation }),
@@ -70,6 +73,7 @@ export class LoginCompletionService {
         token: issued.token,
         expiresAt: issued.expiresAt,
         ...(issued.chatVariable !== undefined && { chatVariable: issued.chatVariable }),
+        ...(issued.identity !== undefined && { identity: issued.identity }),
       });
     } catch (error) {
       return this.failure(error, login, bot);

@@ -51,6 +51,8 @@ export interface SuccessPageInput {
   expiresAt: string;
   /** Outcome of the server-side push into the chat variable, when the bot has one. */
   chatVariable?: 'set' | 'failed';
+  /** Vendor identity proofs, when the bot configures any. */
+  identity?: Record<string, unknown>;
 }
 
 /** Data read by /assets/complete.js; the one place a token appears, never in a URL. */
@@ -61,6 +63,7 @@ export interface CompletionData {
   origin: string;
   mode: LoginMode;
   chatVariable?: 'set' | 'failed';
+  identity?: Record<string, unknown>;
 }
 
 export function renderLoginPage(input: LoginPageInput): BrowserPage {
@@ -113,6 +116,7 @@ export function renderSuccessPage(input: SuccessPageInput): BrowserPage {
     origin: input.bot.origin,
     mode: input.mode,
     ...(input.chatVariable !== undefined && { chatVariable: input.chatVariable }),
+    ...(input.identity !== undefined && { identity: input.identity }),
   };
   const body = `<h1>You're signed in</h1>
 <p class="status" id="status" role="status">Signed in as <strong>${escapeHtml(input.subject)}</strong>. Returning you to the chat…</p>

@@ -27,7 +27,7 @@ export class LoginController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @UseGuards(LocalLoginGuard)
   async submit(@Req() request: FastifyRequest & { user: PasswordLogin }, @Res() reply: FastifyReply): Promise<void> {
-    const { state, subject, roles } = request.user;
-    sendPage(reply, await this.completion.complete({ ...state, subject, roles, amr: 'pwd' }));
+    const { state, subject, roles, attributes } = request.user;
+    sendPage(reply, await this.completion.complete({ ...state, subject, roles, amr: 'pwd', attributes }));
   }
 }

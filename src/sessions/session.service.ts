@@ -25,6 +25,8 @@ export interface SessionRecord {
   maxUntil: number;
   /** Inbenta session token of the conversation, when the token is pushed server side. */
   chatSession?: string;
+  /** Profile fields the bot's identity proofs may carry (only those `bots.<id>.profile` names), re-used on refresh. */
+  profile?: { email?: string; name?: string };
 }
 
 const sessionKey = (sid: string) => `sess:${sid}`;

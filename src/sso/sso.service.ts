@@ -169,6 +169,8 @@ export class SsoService {
           subject: `${provider}:${claims.sub}`,
           roles,
           amr: 'sso',
+          // The ID token / userinfo claims: the bot's `profile` picks which (email, name) its identity proofs carry.
+          attributes: claims,
           ...(flow.conversation !== undefined && { conversation: flow.conversation }),
         },
       };

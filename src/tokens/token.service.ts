@@ -12,6 +12,7 @@ import { decryptToken, encryptClaims, TokenCipherError } from '../crypto/token-c
 import { randomToken } from '../crypto/random.js';
 import { TokenKeyRing } from '../keys/token-key-ring.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { IdentityService, type IdentityProofs } from '../identity/identity.service.js';
 import { AuditLog } from '../observability/audit-log.js';
 import { ChatVariablePort, type ChatVariableOutcome } from './chat-variable.port.js';
 import { SessionService, type AuthMethod, type SessionRecord } from '../sessions/session.service.js';
@@ -38,6 +39,10 @@ export interface IssueRequest {
   ttlSeconds?: number;
   amr: AuthMethod;
   chatSession?: string;
+  /** The user's attributes (users file, SSO claims, the issuing site); only those `bots.<id>.profile` names are kept. */
+  attributes?: Record<string, unknown>;
+  /** Identity proofs the caller needs; one the bot does not configure refuses the request. */
+  identity?: string[];
 }
 
 export interface IssuedToken {
@@ -46,6 +51,8 @@ export interface IssuedToken {
   sessionId: string;
   /** Present when the session pushes tokens into a chat variable server side. */
   chatVariable?: ChatVariableOutcome;
+  /** Vendor identity proofs (`bots.<id>.identity`), none outliving the token. */
+  identity?: IdentityProofs;
 }
 
 export interface VerifyExpectations {
@@ -79,6 +86,7 @@ export class TokenService {
     private readonly audit: AuditLog,
     private readonly chatVariables: ChatVariablePort,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly identity?: IdentityService,
   ) {
     this.cache = new VerifiedTokenCache(config.tokens.verifyCacheSize);
     // `keys revoke` / `keys prune`: once the ring unloads a key, nothing it decrypted is served from the cache.
@@ -100,6 +108,9 @@ export class TokenService {
   async issue(request: IssueRequest): Promise<IssuedToken> {
     this.botConfig(request.bot);
     const perms = this.permissionsFor(request.roles, request.permissions);
+    // Identity proofs are checked before the session exists: a refused proof never leaves a half-made login.
+    this.identity?.assertCanMint(request.bot, request.subject, request.identity);
+    const profile = this.identity?.profileFor(request.bot, request.attributes);
     const { sessionId, record } = await this.sessions.create({
       sub: request.subject,
       bot: request.bot,
@@ -107,9 +118,20 @@ export class TokenService {
       perms,
       conv: request.conversationId,
       chatSession: request.chatSession,
+      ...(profile !== undefined && { profile }),
     });
-    const issued = await this.mint(sessionId, record, request.ttlSeconds);
-    this.audit.record('token.issue', { subject: request.subject, bot: request.bot, sessionId, amr: request.amr });
+    const issued = await this.withIdentity(record, await this.mint(sessionId, record, request.ttlSeconds)).catch(async (error: unknown) => {
+      await this.sessions.end(sessionId);
+      throw error;
+    });
+    this.audit.record('token.issue', {
+      subject: request.subject,
+      bot: request.bot,
+      sessionId,
+      amr: request.amr,
+      // Which vendor identity proofs went out with it (names only).
+      ...(issued.identity !== undefined && { identity: Object.keys(issued.identity) }),
+    });
     return this.publish(record, issued);
   }
 
@@ -117,9 +139,16 @@ export class TokenService {
   async refresh(token: string): Promise<IssuedToken> {
     // Not a webhook verify: a bot's requireConversation does not apply to the widget refreshing its token.
     const { verified, session: record } = await this.check(token, {}, false);
-    const issued = await this.mint(verified.sessionId, record);
+    const issued = await this.withIdentity(record, await this.mint(verified.sessionId, record));
     this.audit.record('token.refresh', { subject: record.sub, bot: record.bot, sessionId: verified.sessionId });
     return this.publish(record, issued);
+  }
+
+  /** Adds the bot's vendor identity proofs, expiring with the token. */
+  private async withIdentity(session: SessionRecord, issued: IssuedToken): Promise<IssuedToken> {
+    const expiresAt = Math.floor(Date.parse(issued.expiresAt) / 1000);
+    const identity = await this.identity?.mint(session.bot, { subject: session.sub, profile: session.profile ?? {} }, expiresAt);
+    return identity === undefined ? issued : { ...issued, identity };
   }
 
   /** Hands the new token to the conversation's chat variable when the session has one. */

@@ -19,7 +19,7 @@ export class TokensController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Issue a token for a user of a site with its own login (server to server)' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
-  @ApiErrorResponses('invalid_request', 'unknown_bot', 'unknown_role', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing', 'bot_not_allowed')
+  @ApiErrorResponses('invalid_request', 'unknown_bot', 'unknown_role', 'identity_not_configured', 'identity_subject_invalid', 'identity_unavailable', 'store_unavailable', 'api_key_missing', 'api_key_invalid', 'scope_missing', 'bot_not_allowed')
   issue(@Body() request: IssueTokenDto, @Req() http: RequestWithClient): Promise<IssuedTokenDto> {
     http.apiClient!.access.assert(request.bot);
     return this.tokens.issue({ ...request, amr: 'trusted' });

@@ -18,6 +18,8 @@ export interface UserRecord {
   passwordHash: string;
   roles: string[];
   disabled: boolean;
+  /** Profile attributes (e.g. email, name); identity proofs carry those a bot's `profile` names. */
+  attributes?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }

@@ -64,14 +64,18 @@ window.addEventListener('message', (event) => window.messages.push({ origin: eve
 </body></html>`;
 }
 
-/** Serves the host pages; `hostname` picks the origin browsers see (the server listens on 127.0.0.1). */
-export async function startHostSite(hostname = 'localhost'): Promise<HostSite> {
+/**
+ * Serves the host pages; `hostname` picks the origin browsers see (the server listens on 127.0.0.1).
+ * `pages` adds pages of a test's own by path, rendered with chatwarden's base URL.
+ */
+export async function startHostSite(hostname = 'localhost', pages: Record<string, (chatwarden: string) => string> = {}): Promise<HostSite> {
   const site = { chatwarden: '' } as HostSite;
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://host');
     let html: string | undefined;
     if (url.pathname === '/embed.html') html = embedPage(site.chatwarden, url.searchParams.get('bot') ?? 'shop', url.searchParams.get('conversation') ?? undefined);
     if (url.pathname === '/frame.html') html = framePage(url.searchParams.get('src') ?? 'about:blank');
+    if (Object.hasOwn(pages, url.pathname)) html = pages[url.pathname](site.chatwarden);
     if (html === undefined) {
       response.writeHead(404).end();
       return;

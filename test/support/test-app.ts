@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { stringify } from 'yaml';
 import { createApp } from '../../src/app.js';
@@ -44,6 +45,7 @@ export function baseConfig(keysDir: string): Record<string, unknown> {
 export async function startTestApp(
   adjust: (config: Record<string, unknown>) => void = () => undefined,
   env: NodeJS.ProcessEnv = {},
+  options: { imports?: DynamicModule[] } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'chatwarden-test-'));
   const keysDir = join(dir, 'keys');
@@ -53,7 +55,7 @@ export async function startTestApp(
   writeFileSync(path, stringify(raw));
   const config = loadConfig({ path, env: { ...env } });
   const logger = createRootLogger('silent');
-  const app = await createApp(config, logger, { docsUi: false });
+  const app = await createApp(config, logger, { docsUi: false, imports: options.imports });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const clients = app.get(ApiClientService);

@@ -45,11 +45,12 @@ export function loginPageScript(): void {
   });
   window.addEventListener('message', (event) => {
     if (event.origin !== window.location.origin || popup === null || event.source !== popup) return;
-    const data = event.data as { type?: unknown; token?: unknown; expiresAt?: unknown; chatVariable?: unknown } | null;
+    const data = event.data as { type?: unknown; token?: unknown; expiresAt?: unknown; chatVariable?: unknown; identity?: unknown } | null;
     if (!data || data.type !== 'chatwarden:token' || typeof data.token !== 'string' || typeof data.expiresAt !== 'string') return;
     popup = null;
     const relayed: Record<string, unknown> = { type: 'chatwarden:token', token: data.token, expiresAt: data.expiresAt };
     if (typeof data.chatVariable === 'string') relayed.chatVariable = data.chatVariable;
+    if (typeof data.identity === 'object' && data.identity !== null) relayed.identity = data.identity;
     window.parent.postMessage(relayed, hostOrigin);
     const heading = document.querySelector('h1');
     if (heading) heading.textContent = "You're signed in";
@@ -67,9 +68,15 @@ export function completePageScript(): void {
   const block = document.getElementById('result');
   const status = document.getElementById('status');
   if (!block || !block.textContent) return;
-  const result = JSON.parse(block.textContent) as { type: string; token: string; expiresAt: string; origin: string; mode: string; chatVariable?: string };
-  // chatVariable tells the host whether the server already stored the token in the conversation.
-  const message = { type: result.type, token: result.token, expiresAt: result.expiresAt, ...(result.chatVariable && { chatVariable: result.chatVariable }) };
+  const result = JSON.parse(block.textContent) as { type: string; token: string; expiresAt: string; origin: string; mode: string; chatVariable?: string; identity?: object };
+  // chatVariable tells the host whether the server already stored the token in the conversation; identity carries the vendor proofs.
+  const message = {
+    type: result.type,
+    token: result.token,
+    expiresAt: result.expiresAt,
+    ...(result.chatVariable && { chatVariable: result.chatVariable }),
+    ...(result.identity && { identity: result.identity }),
+  };
   const say = (text: string) => {
     if (status) status.textContent = text;
   };

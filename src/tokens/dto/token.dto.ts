@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 
 const NAME = /^[\w.:@-]{1,128}$/;
 const EXAMPLE_TOKEN = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiOWYzYzFhMmIifQ..r5Qx3c8Yb1m9k2Lw.X0hV…tS4.q8nM0Y3m2Jp6Q1x0Vb2h9A';
@@ -34,6 +34,33 @@ export class IssueTokenDto {
   @ApiPropertyOptional({ description: 'Shorter lifetime than the configured one', example: 300 })
   @IsOptional() @IsInt() @Min(30) @Max(86400)
   ttlSeconds?: number;
+
+  @ApiPropertyOptional({
+    description: "Your user's attributes (strings). Only those the bot's `profile` names (e.g. email, name) reach its identity proofs; the rest are ignored",
+    example: { email: 'jo@example.com', name: 'Jo Doe' },
+  })
+  @IsOptional() @IsStringMap(16, 254)
+  attributes?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    description: "Identity proofs the site relies on: refused with identity_not_configured when the bot's `identity` block lacks one (the answer carries every configured proof either way)",
+    example: ['zendesk'],
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(8) @IsString({ each: true }) @Matches(/^[a-z0-9-]{1,32}$/, { each: true })
+  identity?: string[];
+}
+
+/** A plain object of at most `maxKeys` string values, each at most `maxLength` characters. */
+function IsStringMap(maxKeys: number, maxLength: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'isStringMap',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length <= maxKeys &&
+        Object.entries(value).every(([key, item]) => /^[A-Za-z0-9_.:-]{1,64}$/.test(key) && typeof item === 'string' && item.length <= maxLength),
+      defaultMessage: (args) => `${args?.property} must map at most ${maxKeys} names (letters, digits, _ . : -) to strings of at most ${maxLength} characters`,
+    },
+  });
 }
 
 export class IssuedTokenDto {
@@ -42,6 +69,11 @@ export class IssuedTokenDto {
   @ApiProperty({ example: 'pQ2m9xY0aB3' }) sessionId: string;
   @ApiPropertyOptional({ enum: ['set', 'failed'], description: 'Whether the hidden chat variable now holds the token (only when a chat session was given and the bot pushes server side)' })
   chatVariable?: 'set' | 'failed';
+  @ApiPropertyOptional({
+    description: "Vendor identity proofs for the bot's `identity` block, none expiring after the token: Zendesk/Intercom/Salesforce a JWT, Chatbase (and Intercom with userHash) `{ userId, userHash }`",
+    example: { zendesk: 'eyJhbGciOiJIUzI1NiIsImtpZCI6ImFwcF82NGMxIn0.…', chatbase: { userId: 'customer-1042', userHash: '3f1c…' } },
+  })
+  identity?: Record<string, string | { userId: string; userHash: string }>;
 }
 
 export class TokenOnlyDto {
