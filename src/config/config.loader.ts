@@ -13,6 +13,7 @@ import { devModeConfig } from './dev-mode.js';
 import { validateChatConfig } from '../chat/chat-config.dto.js';
 import { validateWebhookConfig } from '../signatures/webhook-config.dto.js';
 import { ssoConfigProblems } from '../sso/sso-config.js';
+import { directoryConfigProblems } from '../directory/directory-config.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], source: string) {
@@ -32,6 +33,7 @@ const SECRET_PATHS = [
   'bots.*.webhook.basicAuth.*',
   'bots.*.webhook.headers.*',
   'bots.*.webhook.verifyToken',
+  'login.directory.bindPassword',
 ];
 
 export interface LoadOptions {
@@ -94,6 +96,7 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
   if (Object.keys(config.bots).length === 0) problems.push('bots: configure at least one bot (see README)');
   // Cross-field SSO checks need well-formed fields, so they run once the rest is valid.
   if (problems.length === 0) problems.push(...ssoConfigProblems(config));
+  if (problems.length === 0) problems.push(...directoryConfigProblems(config.login.directory, config.roles));
   if (problems.length > 0) throw new ConfigError(problems, existsSync(path) ? path : 'dev mode');
   return config;
 }

@@ -20,6 +20,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { DirectoryConfig } from '../directory/directory-config.js';
 
 export class TokensConfig {
   /** Lifetime of one token; the widget refreshes before it ends. */
@@ -63,6 +64,10 @@ export class LoginConfig {
 
   @ValidateNested() @Type(() => LockoutConfig)
   lockout: LockoutConfig = new LockoutConfig();
+
+  /** LDAP / Active Directory, checked after the users file (docs/directory.md). */
+  @IsOptional() @ValidateNested() @Type(() => DirectoryConfig)
+  directory?: DirectoryConfig;
 }
 
 export class SsoProviderConfig {
