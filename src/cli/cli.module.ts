@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ClientsModule } from '../clients/clients.module.js';
 import type { ChatwardenConfig } from '../config/config.schema.js';
 import { CoreModule } from '../core.module.js';
+import { DirectoryModule } from '../directory/directory.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -25,7 +26,7 @@ export class CliModule {
   static forRoot(config: ChatwardenConfig, logger: Logger): DynamicModule {
     return {
       module: CliModule,
-      imports: [CoreModule.forRoot(config, logger), KeysModule, ClientsModule, SessionsModule, TokensModule, UsersModule, SecretsModule],
+      imports: [CoreModule.forRoot(config, logger), KeysModule, ClientsModule, SessionsModule, TokensModule, UsersModule, SecretsModule, DirectoryModule],
       providers: [CliOutput, ...COMMANDS],
     };
   }

@@ -1,16 +1,21 @@
-import { Command, CommandRunner, SubCommand } from 'nest-commander';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { AppConfig } from '../../config/app-config.js';
 import { CliOutput } from '../cli-output.js';
 import { CommandGroup } from '../command-group.js';
+import { Directory } from '../../directory/directory.js';
 
 /** The config was already loaded and validated before Nest started; reaching here means it is valid. */
-@SubCommand({ name: 'check', description: 'Validate the config file and say what is wrong' })
+@SubCommand({ name: 'check', description: 'Validate the config file and say what is wrong (--connect: also bind to the directory)' })
 export class ConfigCheckCommand extends CommandRunner {
-  constructor(private readonly config: AppConfig, private readonly out: CliOutput) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly out: CliOutput,
+    private readonly directory: Directory,
+  ) {
     super();
   }
-  run(): Promise<void> {
-    return this.out.run(() => {
+  run(_args: string[], options: { connect?: boolean } = {}): Promise<void> {
+    return this.out.run(async () => {
       const summary = {
         valid: true,
         devMode: this.config.devMode,
@@ -18,9 +23,34 @@ export class ConfigCheckCommand extends CommandRunner {
         store: this.config.store.replace(/\/\/[^@/]*@/, '//***@'),
         bots: Object.keys(this.config.bots),
         ssoProviders: Object.keys(this.config.sso),
+        ...(options.connect && { directory: await this.checkDirectory() }),
       };
-      this.out.result(summary, (d) => `config is valid${d.devMode ? ' (no config file: dev mode defaults)' : ''}: bots ${d.bots.join(', ')}`);
+      this.out.result(summary, (d) =>
+        [
+          `config is valid${d.devMode ? ' (no config file: dev mode defaults)' : ''}: bots ${d.bots.join(', ')}`,
+          ...(d.directory ? [`directory: ${d.directory}`] : []),
+        ].join('\n'),
+      );
+      if (summary.directory === 'unreachable') throw new Error('the directory refused the service bind or did not answer (details above in the log)');
     });
+  }
+
+  /** The service bind and a search of userBase, as the login would do them. */
+  private async checkDirectory(): Promise<'ok' | 'unreachable' | 'not configured'> {
+    if (!this.directory.enabled) return 'not configured';
+    try {
+      await this.directory.ping();
+      return 'ok';
+    } catch {
+      return 'unreachable';
+    } finally {
+      await this.directory.close();
+    }
+  }
+
+  @Option({ flags: '--connect', description: 'also connect to login.directory and bind as its service account' })
+  parseConnect(): boolean {
+    return true;
   }
 }
 

@@ -134,7 +134,7 @@ export class UsersListCommand extends CommandRunner {
 
 @Command({
   name: 'users',
-  description: 'Local users of the login page: add, passwd, disable, enable, remove, list',
+  description: 'Local users of the login page (the users file only; directory users are managed in the directory): add, passwd, disable, enable, remove, list',
   subCommands: [UsersAddCommand, UsersPasswdCommand, UsersDisableCommand, UsersEnableCommand, UsersRemoveCommand, UsersListCommand],
 })
 export class UsersCommand extends CommandGroup {}
