@@ -28,10 +28,11 @@ export class ConfigCheckCommand extends CommandRunner {
       this.out.result(summary, (d) =>
         [
           `config is valid${d.devMode ? ' (no config file: dev mode defaults)' : ''}: bots ${d.bots.join(', ')}`,
-          ...(d.directory ? [`directory: ${d.directory}`] : []),
+          ...(d.directory ? [`directory: ${d.directory === 'unreachable' ? 'unreachable (the service bind was refused or the directory did not answer; the log line says why)' : d.directory}`] : []),
         ].join('\n'),
       );
-      if (summary.directory === 'unreachable') throw new Error('the directory refused the service bind or did not answer (details above in the log)');
+      // The config is valid but the directory is not usable: still a failed check.
+      if (summary.directory === 'unreachable') process.exitCode = 1;
     });
   }
 
