@@ -6,6 +6,9 @@ import { Directory } from '../directory/directory.js';
 import { TokenKeyRing } from '../keys/token-key-ring.service.js';
 import { Store } from '../store/store.js';
 
+/** How long /health/ready waits for the directory before reporting it down. */
+const DIRECTORY_PROBE_MS = 1000;
+
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
@@ -48,11 +51,18 @@ export class HealthController {
    */
   private async directoryStatus(): Promise<Record<string, unknown> | undefined> {
     if (!this.directory.enabled) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    // A hung directory must not make the probe itself time out at the load balancer.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer')), DIRECTORY_PROBE_MS);
+    });
     try {
-      await this.directory.ping();
+      await Promise.race([this.directory.ping(), deadline]);
       return { status: 'up' };
     } catch {
       return { status: 'down', message: 'directory unreachable: directory users cannot sign in' };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
