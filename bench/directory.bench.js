@@ -67,15 +67,21 @@ async function rate(makeWorker, duration) {
   const workers = await Promise.all(Array.from({ length: concurrency }, makeWorker));
   const until = Date.now() + duration * 1000;
   let count = 0;
+  const cpu = process.cpuUsage();
   await Promise.all(workers.map(async (worker) => {
     while (Date.now() < until) {
       await worker.round();
       count++;
     }
   }));
+  const used = process.cpuUsage(cpu);
+  lastCpuPerRound = (used.user + used.system) / count;
   await Promise.all(workers.map((w) => w.close?.()));
   return count / duration;
 }
+
+/** Client-side CPU µs per round of the last rate() (this process only; slapd is another): less noisy than rates on a busy machine. */
+let lastCpuPerRound = 0;
 
 async function plainWorker(url) {
   const search = new Client({ url, timeout: 5000 });
@@ -129,10 +135,12 @@ try {
   await rate(() => plainWorker(slapd.url), 2); // warm-up
   await rate(adapterWorker, 2);
   // Interleaved, twice each, so a noisy neighbour hits both alike.
-  const plain = [], adapter = [];
-  for (let i = 0; i < 2; i++) {
-    plain.push(await rate(() => plainWorker(slapd.url), seconds / 2));
-    adapter.push(await rate(adapterWorker, seconds / 2));
+  const plain = [], adapter = [], plainCpu = [], adapterCpu = [];
+  for (let i = 0; i < 3; i++) {
+    plain.push(await rate(() => plainWorker(slapd.url), seconds / 3));
+    plainCpu.push(lastCpuPerRound);
+    adapter.push(await rate(adapterWorker, seconds / 3));
+    adapterCpu.push(lastCpuPerRound);
   }
   await directory.close();
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -140,7 +148,16 @@ try {
   console.log(`plain ldapts search + bind           ${mean(plain).toFixed(0)} /s   (${plain.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`Directory adapter logins             ${mean(adapter).toFixed(0)} /s   (${adapter.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`ratio adapter / plain: ${(mean(adapter) / mean(plain)).toFixed(2)}   (target >= 0.8)`);
+  console.log(`client CPU per round: plain ${mean(plainCpu).toFixed(0)} µs, adapter ${mean(adapterCpu).toFixed(0)} µs`);
 
+  // DIRECTORY_BENCH_HTTP=0: the adapter comparison only.
+  if (process.env.DIRECTORY_BENCH_HTTP !== '0') await httpPhase();
+} finally {
+  service?.stop();
+  slapd.stop();
+}
+
+async function httpPhase() {
   service = await startBenchService({
     env: { LDAP_BIND_PASSWORD: SECRET },
     config: [
@@ -173,7 +190,4 @@ try {
   console.log(row('verify-token, directory logins', busy));
   console.log(`logins during that phase             ${concurrentLogins.toFixed(1)} /s`);
   console.log(`p99 ratio busy / idle: ${(busy.p99 / Math.max(idle.p99, 1)).toFixed(2)}`);
-} finally {
-  service?.stop();
-  slapd.stop();
 }
