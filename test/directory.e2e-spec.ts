@@ -186,6 +186,19 @@ describeWithSlapd('LDAP directory (ldapts adapter against slapd)', () => {
     await eventually(async () => expect((await ldap.authenticate('bob', PASSWORDS.bob)).ok).toBe(true), 10_000, 100);
   });
 
+  it('a connection dropped in the middle of a search: unavailable, then a fresh connection logs in', async () => {
+    const ldap = directory({ timeouts: Object.assign(new DirectoryTimeouts(), { connectMs: 2000, operationMs: 20_000 }) });
+    expect((await ldap.authenticate('bob', PASSWORDS.bob)).ok).toBe(true);
+    server.pause();
+    const inFlight = ldap.authenticate('bob', PASSWORDS.bob);
+    // The search is on the wire and unanswered; the server now dies under it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await server.stop();
+    await expect(inFlight).rejects.toBeInstanceOf(DirectoryUnavailableError);
+    await server.restart();
+    await eventually(async () => expect((await ldap.authenticate('bob', PASSWORDS.bob)).ok).toBe(true), 10_000, 100);
+  });
+
   it('a stopped directory: unavailable; restarted: the same instance logs in again', async () => {
     const ldap = directory();
     expect((await ldap.authenticate('alice', PASSWORDS.alice)).ok).toBe(true);
