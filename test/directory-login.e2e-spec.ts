@@ -223,6 +223,12 @@ describeWithSlapd('login with a directory', () => {
       expect(bad.stdout + bad.stderr).not.toContain('wrong-service-password');
     }, 60_000);
 
+    it('`users list` says it shows the users file only', async () => {
+      const listed = await runCli(['users', 'list', '--config', writeConfig(directorySettings(server))], { env: ENV });
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toContain('the users file only: users of login.directory are managed in the directory');
+    }, 60_000);
+
     it('without --connect nothing is contacted', async () => {
       const offline = await runCli(['config', 'check', '--json', '--config', writeConfig(directorySettings(server))], {
         env: { LDAP_BIND_PASSWORD: 'wrong-service-password' },
