@@ -125,8 +125,13 @@ export class SlapdServer {
     child.stderr?.on('data', (chunk) => (this.log += chunk));
     child.once('exit', () => running.delete(child));
     try {
-      await eventually(() => portOpen(this.ldapPort), 15_000, 50);
-      await eventually(() => portOpen(this.ldapsPort), 5_000, 50);
+      // "slapd starting" is logged once both listeners are bound; a port that merely answers could be another process's.
+      await eventually(async () => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error('slapd exited');
+        if (!this.log.includes('slapd starting')) throw new Error('not ready yet');
+      }, 15_000, 50);
+      await portOpen(this.ldapPort);
+      await portOpen(this.ldapsPort);
     } catch {
       throw new Error(`slapd did not start:\n${this.log}`);
     }
