@@ -83,6 +83,7 @@ export const ERROR_CATALOG = {
   identity_unavailable: [503, "The chat sign-in isn't available right now. Please try again later."],
   no_active_key: [503, 'The service cannot issue tokens right now.'],
   signature_keys_unavailable: [503, "We can't check this request right now. Please try again in a moment."],
+  directory_unavailable: [503, 'Sign-in is unavailable right now. Please try again in a moment.'],
   store_unavailable: [503, "We can't check your login right now. Please try again in a moment."],
 } as const satisfies Record<string, readonly [number, string]>;
 

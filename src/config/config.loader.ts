@@ -17,6 +17,7 @@ import { IDENTITY_SECRET_PATHS } from '../identity/identity-proof.registry.js';
 
 /** Exit status for a config that cannot be used (sysexits.h EX_CONFIG): the service and the CLI both use it. */
 export const EX_CONFIG = 78;
+import { directoryConfigProblems } from '../directory/directory-config.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], source: string) {
@@ -37,6 +38,7 @@ const SECRET_PATHS = [
   'bots.*.webhook.headers.*',
   'bots.*.webhook.verifyToken',
   ...IDENTITY_SECRET_PATHS,
+  'login.directory.bindPassword',
 ];
 
 export interface LoadOptions {
@@ -126,6 +128,7 @@ export function loadConfig(options: LoadOptions = {}): ChatwardenConfig {
   if (Object.keys(config.bots).length === 0) problems.push('bots: configure at least one bot (see README)');
   // Cross-field SSO checks need well-formed fields, so they run once the rest is valid.
   if (problems.length === 0) problems.push(...ssoConfigProblems(config));
+  if (problems.length === 0) problems.push(...directoryConfigProblems(config.login.directory, config.roles));
   if (problems.length > 0) throw new ConfigError(problems, fileExists ? path : 'dev mode');
   return config;
 }

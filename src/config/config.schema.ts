@@ -21,6 +21,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IdentityConfig, ProfileConfig } from '../identity/identity-config.js';
+import { DirectoryConfig } from '../directory/directory-config.js';
 
 export class TokensConfig {
   /** Lifetime of one token; the widget refreshes before it ends. */
@@ -69,6 +70,10 @@ export class LoginConfig {
 
   @ValidateNested() @Type(() => LockoutConfig)
   lockout: LockoutConfig = new LockoutConfig();
+
+  /** LDAP / Active Directory, checked after the users file (docs/directory.md). */
+  @IsOptional() @ValidateNested() @Type(() => DirectoryConfig)
+  directory?: DirectoryConfig;
 }
 
 export class SsoProviderConfig {

@@ -2,8 +2,12 @@ import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/commo
 import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Directory } from '../directory/directory.js';
 import { TokenKeyRing } from '../keys/token-key-ring.service.js';
 import { Store } from '../store/store.js';
+
+/** How long /health/ready waits for the directory before reporting it down. */
+const DIRECTORY_PROBE_MS = 1000;
 
 @ApiTags('operations')
 @Controller('health')
@@ -13,6 +17,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly store: Store,
     private readonly keyRing: TokenKeyRing,
+    private readonly directory: Directory,
   ) {}
 
   @Get('live')
@@ -28,13 +33,36 @@ export class HealthController {
   @ApiOkResponse({ schema: { example: { status: 'ok', info: { store: { status: 'up' }, keys: { status: 'up', loaded: 2 } }, error: {}, details: { store: { status: 'up' }, keys: { status: 'up', loaded: 2 } } } } })
   @ApiServiceUnavailableResponse({ schema: { example: { status: 'error', info: { keys: { status: 'up', loaded: 2 } }, error: { store: { status: 'down', message: 'store unreachable' } }, details: { store: { status: 'down', message: 'store unreachable' }, keys: { status: 'up', loaded: 2 } } } } })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+    const directory = this.directoryStatus();
     try {
-      return await this.check();
+      return withDirectory(await this.check(), await directory);
     } catch (error) {
       // Terminus reports "not ready" as an exception; the load balancer wants the details with the 503.
       if (!(error instanceof ServiceUnavailableException)) throw error;
       void reply.status(503);
-      return error.getResponse();
+      return withDirectory(error.getResponse(), await directory);
+    }
+  }
+
+  /**
+   * The directory is reported under `details.directory` but does not make the
+   * instance unready: only the password login of directory users needs it,
+   * every instance shares it, and the verify routes must keep being served.
+   */
+  private async directoryStatus(): Promise<Record<string, unknown> | undefined> {
+    if (!this.directory.enabled) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    // A hung directory must not make the probe itself time out at the load balancer.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer')), DIRECTORY_PROBE_MS);
+    });
+    try {
+      await Promise.race([this.directory.ping(), deadline]);
+      return { status: 'up' };
+    } catch {
+      return { status: 'down', message: 'directory unreachable: directory users cannot sign in' };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -60,4 +88,10 @@ export class HealthController {
       },
     ]);
   }
+}
+
+function withDirectory(result: unknown, directory: Record<string, unknown> | undefined): unknown {
+  if (directory === undefined || typeof result !== 'object' || result === null) return result;
+  const body = result as { details?: Record<string, unknown> };
+  return { ...body, details: { ...body.details, directory } };
 }

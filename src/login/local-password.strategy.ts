@@ -12,7 +12,7 @@ import { AppError } from '../common/app-error.js';
 import { appError } from '../common/error-catalog.js';
 import { AppConfig } from '../config/app-config.js';
 import { FormTokenService, type LoginFormState } from './form-token.service.js';
-import { LocalLoginService, type AuthenticatedUser } from './local-login.service.js';
+import { LocalLoginService, passwordLoginEnabled, type AuthenticatedUser } from './local-login.service.js';
 import { LoginAttemptError, parseLoginForm } from './login-form.js';
 
 export const LOCAL_PASSWORD_STRATEGY = 'local-password';
@@ -32,7 +32,7 @@ export class LocalPasswordStrategy extends PassportStrategy(Strategy, LOCAL_PASS
   }
 
   async validate(request: FastifyRequest): Promise<PasswordLogin> {
-    if (!this.config.login.local) throw appError('password_login_disabled', { detail: 'login.local is off in the config' });
+    if (!passwordLoginEnabled(this.config)) throw appError('password_login_disabled', { detail: 'neither login.local nor login.directory is on in the config' });
     const form = parseLoginForm(request.headers['content-type'], request.body);
     const state = await this.forms.take(form.formToken);
     if (!state) throw new LoginAttemptError(appError('form_expired'), { form });

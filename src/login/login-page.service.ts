@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config.js';
 import { BotOriginService, type LoginBot } from './bot-origin.service.js';
 import type { BrowserPage } from './browser-page.js';
 import { FormTokenService, type LoginFormState } from './form-token.service.js';
+import { passwordLoginEnabled } from './local-login.service.js';
 import type { LoginForm } from './login-form.js';
 import { loginUrl, renderErrorPage, renderLoginPage, type LoginMode, type SsoButton } from './login-pages.js';
 
@@ -39,12 +40,12 @@ export class LoginPageService {
   /** The login form for `state`, with a fresh single-use token (after a failed attempt too). */
   async form(state: LoginFormState, failure?: { username: string; error: AppError }): Promise<BrowserPage> {
     const bot = this.bots.check(state.bot, state.origin);
-    if (!this.config.login.local && Object.keys(this.config.sso).length === 0) {
+    if (!passwordLoginEnabled(this.config) && Object.keys(this.config.sso).length === 0) {
       return renderErrorPage({ status: 503, title: 'Sign-in is not available', message: 'No sign-in method is configured.', bot });
     }
     let formToken: string | null = null;
     try {
-      if (this.config.login.local) formToken = await this.forms.create(state);
+      if (passwordLoginEnabled(this.config)) formToken = await this.forms.create(state);
     } catch (error) {
       return this.errorPage(error, { state });
     }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { DirectoryModule } from '../directory/directory.module.js';
 import { EmbedModule } from '../embed/embed.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -23,7 +24,7 @@ import { LoginController } from './login.controller.js';
  * the completion that issues the token and hands it to the host site.
  */
 @Module({
-  imports: [PassportModule, TokensModule, UsersModule, EmbedModule],
+  imports: [PassportModule, TokensModule, UsersModule, EmbedModule, DirectoryModule],
   controllers: [LoginController, AssetsController],
   providers: [
     BotOriginService,

@@ -41,7 +41,7 @@ const SIGNATURE_FAILURES = new Set([
 ]);
 
 const LOGIN_METHODS = new Set(['pwd', 'sso']);
-const LOGIN_FAILURES = new Set(['unknown_user', 'wrong_password', 'disabled']);
+const LOGIN_FAILURES = new Set(['unknown_user', 'wrong_password', 'disabled', 'ambiguous', 'empty_password', 'directory_unavailable']);
 const LOCKOUT_SCOPES = new Set(['pair', 'account', 'ip']);
 const CHAT_OPERATIONS = new Set(['push', 'clear']);
 const CHAT_RESULTS = new Set(['ok', 'session_expired', 'chat_api_unavailable', 'chat_api_rejected']);

@@ -1,4 +1,5 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { AppConfig } from '../../config/app-config.js';
 import { AuditLog } from '../../observability/audit-log.js';
 import type { UserInfo } from '../../users/users.service.js';
 import { UsersService } from '../../users/users.service.js';
@@ -117,16 +118,18 @@ export class UsersRemoveCommand extends CommandRunner {
   }
 }
 
-@SubCommand({ name: 'list', description: 'List local users (never their password hashes)' })
+@SubCommand({ name: 'list', description: 'List the users of the users file (never their password hashes; directory users are not listed)' })
 export class UsersListCommand extends CommandRunner {
-  constructor(private readonly users: UsersService, private readonly out: CliOutput) {
+  constructor(private readonly users: UsersService, private readonly out: CliOutput, private readonly config: AppConfig) {
     super();
   }
   run(): Promise<void> {
     return this.out.run(() => {
       const users = this.users.list();
+      // With login.directory on, most people who can sign in are not here: say so rather than look complete.
+      const note = this.config.login.directory ? '\n(the users file only: users of login.directory are managed in the directory)' : '';
       this.out.result({ users }, (d) =>
-        this.out.table(d.users as unknown as Array<Record<string, unknown>>, ['username', 'roles', 'disabled', 'createdAt', 'updatedAt']),
+        this.out.table(d.users as unknown as Array<Record<string, unknown>>, ['username', 'roles', 'disabled', 'createdAt', 'updatedAt']) + note,
       );
     });
   }
@@ -134,7 +137,7 @@ export class UsersListCommand extends CommandRunner {
 
 @Command({
   name: 'users',
-  description: 'Local users of the login page: add, passwd, disable, enable, remove, list',
+  description: 'Local users of the login page (the users file only; directory users are managed in the directory): add, passwd, disable, enable, remove, list',
   subCommands: [UsersAddCommand, UsersPasswdCommand, UsersDisableCommand, UsersEnableCommand, UsersRemoveCommand, UsersListCommand],
 })
 export class UsersCommand extends CommandGroup {}
