@@ -21,6 +21,16 @@
  * exponential backoff. Call `ping()` at boot to connect early and find out
  * whether Redis is there.
  *
+ * Reads served locally, kept exact by Redis: the connection speaks RESP3 with
+ * client tracking (the driver's client-side cache), so a GET of a key this
+ * instance has read before is answered from memory until any client changes,
+ * deletes or expires the key, when Redis pushes an invalidation. The driver
+ * drops every copy when a connection errors or closes; a heartbeat (PING
+ * every `heartbeatMs`) drops them too when Redis stops answering without the
+ * socket noticing, and a GET made while the heartbeat is overdue goes to
+ * Redis. So a cached answer never outlives a reachable Redis by more than
+ * about two heartbeats, and an unreachable one fails the GET like any call.
+ *
  * Failing closed, fast: every call settles within `timeoutMs` (1 s by
  * default). Commands are never queued while the connection is down, each
  * command carries a driver-side timeout as well, and the whole call (waiting
@@ -56,9 +66,13 @@ export interface RedisStoreOptions {
    * Redis is down, so log them at a modest level or rate-limit them.
    */
   onError?: (error: Error) => void;
+  /** Keys whose values GET may answer locally (client-side cache), least recently used dropped first; 0 turns the cache off. Default 100000. */
+  cachedKeys?: number;
+  /** Interval of the heartbeat that keeps local copies honest (ms). Default 1000. */
+  heartbeatMs?: number;
 }
 
-const DEFAULTS = { timeoutMs: 1000, maxReconnectDelayMs: 2000, keyPrefix: 'cw:' };
+const DEFAULTS = { timeoutMs: 1000, maxReconnectDelayMs: 2000, keyPrefix: 'cw:', cachedKeys: 100_000, heartbeatMs: 1000 };
 
 /*
  * INCR and EXPIRE in one atomic step. The TTL is set only while the key has
@@ -128,6 +142,8 @@ interface Connected {
 
 /** What differs between standalone, Sentinel and Cluster. */
 interface Backend {
+  /** Drops every locally cached value (they are re-read from Redis on the next GET). */
+  dropCachedValues(): void;
   /** A usable connection; waits for one no longer than `signal` allows. */
   connected(signal: AbortSignal): Promise<Connected>;
   subscribe(channel: string, listener: Listener, signal: AbortSignal): Promise<void>;
@@ -141,6 +157,8 @@ interface DriverSettings {
   connectTimeoutMs: number;
   commandTimeoutMs: number;
   reportError: (error: unknown) => void;
+  /** 0: no client-side cache (plain RESP2 connections). */
+  cachedKeys: number;
 }
 
 export class RedisStore extends Store {
@@ -148,6 +166,10 @@ export class RedisStore extends Store {
   private readonly timeoutMs: number;
   private readonly keyPrefix: string;
   private readonly onError: (error: Error) => void;
+  private readonly heartbeatMs: number;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** When Redis last answered the heartbeat (epoch ms); local copies are trusted only while this is recent. */
+  private answeredAt = 0;
   private closed = false;
 
   /** Parses `url` (throws an Error on a form it does not accept) but does not connect. */
@@ -165,11 +187,16 @@ export class RedisStore extends Store {
       connectTimeoutMs: options.connectTimeoutMs ?? this.timeoutMs,
       commandTimeoutMs: this.timeoutMs,
       reportError: (error) => this.report(error),
+      cachedKeys: options.cachedKeys ?? DEFAULTS.cachedKeys,
     };
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULTS.heartbeatMs;
     this.backend = createBackend(target, settings);
   }
 
   async get(key: string): Promise<string | null> {
+    // An overdue heartbeat means Redis may be gone without the socket knowing:
+    // forget the copies so this GET asks Redis (and fails closed if it can't).
+    if (Date.now() - this.answeredAt > 2 * this.heartbeatMs) this.backend.dropCachedValues();
     return this.run((redis) => redis.commands.get(this.key(key)));
   }
 
@@ -261,6 +288,8 @@ export class RedisStore extends Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.heartbeat);
+    this.backend.dropCachedValues();
     await this.backend.close();
   }
 
@@ -269,7 +298,26 @@ export class RedisStore extends Store {
   }
 
   private run<T>(command: (redis: Connected) => Promise<T>): Promise<T> {
+    if (this.heartbeat === undefined && !this.closed) this.startHeartbeat();
     return this.within(async (signal) => command(await this.backend.connected(signal)));
+  }
+
+  /** Started by the first call, so that constructing a store stays free of I/O and timers. */
+  private startHeartbeat(): void {
+    const beat = () => {
+      this.within(async (signal) => (await this.backend.connected(signal)).ping()).then(
+        () => {
+          this.answeredAt = Date.now();
+        },
+        () => {
+          this.answeredAt = 0;
+          this.backend.dropCachedValues();
+        },
+      );
+    };
+    this.heartbeat = setInterval(beat, this.heartbeatMs);
+    this.heartbeat.unref();
+    beat();
   }
 
   /**
@@ -372,10 +420,21 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/**
+ * RESP3 with the driver's client-side cache (tracking), or plain RESP2 when the
+ * cache is off. The driver clears the cache itself when a connection errors or closes.
+ */
+function trackingOptions(settings: DriverSettings) {
+  return settings.cachedKeys > 0
+    ? ({ RESP: 3, clientSideCache: { maxEntries: settings.cachedKeys, evictPolicy: 'LRU' } } as const)
+    : ({ RESP: 2 } as const);
+}
+
 function createStandaloneClient(target: Extract<RedisTarget, { kind: 'standalone' }>, settings: DriverSettings) {
   const base = nodeOptions(target, settings);
   return createClient({
     ...base,
+    ...trackingOptions(settings),
     socket: { ...base.socket, host: target.node.host, port: target.node.port },
     database: target.database,
     commandOptions: { timeout: settings.commandTimeoutMs },
@@ -428,10 +487,15 @@ class StandaloneBackend implements Backend {
     return this.usable;
   }
 
+  dropCachedValues(): void {
+    this.client.clientSideCache?.clear();
+  }
+
   async subscribe(channel: string, listener: Listener, signal: AbortSignal): Promise<void> {
     await this.connected(signal);
     if (!this.subscriber) {
-      const client = this.client.duplicate();
+      // No cache on the subscriber: it only receives messages.
+      const client = this.client.duplicate({ clientSideCache: undefined });
       client.on('error', this.settings.reportError);
       client.connect().catch(() => undefined);
       this.subscriber = { client, ready: new Readiness(client) };
@@ -453,6 +517,7 @@ class StandaloneBackend implements Backend {
 
 /** A Sentinel or Cluster driver once connected, with what differs between the two. */
 interface Opened extends Connected {
+  dropCachedValues(): void;
   subscribe(channel: string, listener: Listener): Promise<void>;
   unsubscribe(channel: string, listener: Listener): Promise<void>;
   destroy(): Promise<void>;
@@ -481,6 +546,10 @@ class ReconnectingBackend implements Backend {
 
   async subscribe(channel: string, listener: Listener, signal: AbortSignal): Promise<void> {
     await (await this.connected(signal)).subscribe(channel, listener);
+  }
+
+  dropCachedValues(): void {
+    this.opened?.dropCachedValues();
   }
 
   async unsubscribe(channel: string, listener: Listener): Promise<void> {
@@ -561,6 +630,7 @@ async function openSentinel(
     name: target.masterName,
     sentinelRootNodes: toNodes(target.sentinels),
     nodeClientOptions: nodeOptions(target, settings),
+    ...trackingOptions(settings),
     sentinelClientOptions: { socket: socketOptions(target.tls, settings) },
     commandOptions: { timeout: settings.commandTimeoutMs },
     scripts: SCRIPTS,
@@ -583,6 +653,7 @@ async function openSentinel(
     unsubscribe: async (channel, listener) => {
       await sentinel.unsubscribe(channel, listener);
     },
+    dropCachedValues: () => sentinel.clientSideCache?.clear(),
     destroy: () => sentinel.destroy(),
   };
 }
@@ -595,6 +666,7 @@ async function openCluster(
   const cluster = createCluster({
     rootNodes: toNodes(target.seeds).map((node) => ({ socket: node })),
     defaults: nodeOptions(target, settings),
+    ...trackingOptions(settings),
     commandOptions: { timeout: settings.commandTimeoutMs },
     scripts: SCRIPTS,
   });
@@ -630,6 +702,7 @@ async function openCluster(
     unsubscribe: async (channel, listener) => {
       await cluster.unsubscribe(channel, listener);
     },
+    dropCachedValues: () => cluster.clientSideCache?.clear(),
     destroy: async () => destroyQuietly(cluster),
   };
 }

@@ -18,7 +18,14 @@
  * - after close(), every call rejects with StoreUnavailableError.
  */
 export abstract class Store {
-  /** Value of `key`, or null when absent or expired. */
+  /**
+   * Value of `key`, or null when absent or expired. An implementation may
+   * answer from a local copy only if the backing store keeps that copy exact:
+   * any change or deletion of the key, by any client, drops it at once (Redis:
+   * server-assisted client-side caching, RESP3 tracking), and every copy is
+   * dropped when the connection carrying those invalidations is interrupted or
+   * stops answering. A store that cannot be reached never answers from a copy.
+   */
   abstract get(key: string): Promise<string | null>;
 
   /** Value of `key`, and its TTL reset to `ttlSeconds` (Redis GETEX): one round trip for "read and keep alive". */
