@@ -8,16 +8,11 @@
 // BENCH_ROUNDS the number of rounds (default 5).
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { CONNECTIONS, freePort, load, root, row, start, startBenchService } from './bench-support.js';
+import { CONNECTIONS, freePort, load, median, root, row, start, startBenchService } from './bench-support.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECRET = 'bench-slack-signing-secret-8f2a61c0';
-
-/** The run with the median throughput. */
-function median(runs) {
-  return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)];
-}
 
 /** A webhook body of about 2 KB, as a chat vendor would send it. */
 function webhookBody() {
