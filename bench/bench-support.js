@@ -1,7 +1,7 @@
 // Shared by the benches: free ports, server processes, the built service
 // with a config of its own, and one load run.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -70,7 +70,7 @@ export async function startBenchService({ config, env = {}, logLevel = 'warn', p
       for (const child of instances) child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     };
-    return { url, keysDir, prepared, stop, anotherInstance: async () => startInstance(await freePort()) };
+    return { url, pid: instances[0].pid, keysDir, prepared, stop, anotherInstance: async () => startInstance(await freePort()) };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -78,12 +78,33 @@ export async function startBenchService({ config, env = {}, logLevel = 'warn', p
 }
 
 /** A 2 s warm-up (JIT, caches), then `seconds` of load; any non-2xx answer fails the bench. */
-export async function load(url, body, headers, seconds) {
+export async function load(url, body, headers, seconds, afterWarmUp = () => undefined) {
   const options = { url, method: 'POST', connections: CONNECTIONS, duration: seconds, body, headers: { 'content-type': 'application/json', ...headers } };
   await autocannon({ ...options, duration: 2 });
+  afterWarmUp();
   const result = await autocannon(options);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from the kernel's own
+ * accounting (/proc/PID/stat, in clock ticks of 1/100 s on Linux).
+ */
+export function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // After "pid (comm) ": state is field 3, so utime (14) and stime (15) sit at 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** `load()` that also reports the server's CPU time per request (µs) over the measured run, warm-up excluded. */
+export async function loadWithCpu(pid, url, body, headers, seconds) {
+  let before = 0;
+  const result = await load(url, body, headers, seconds, () => {
+    before = cpuSeconds(pid);
+  });
+  const cpuPerRequestUs = ((cpuSeconds(pid) - before) / (result.rps * seconds)) * 1e6;
+  return { ...result, cpuPerRequestUs };
 }
 
 /** The run with the median throughput. */
