@@ -5,10 +5,12 @@
  * A missing session means revoked, idle too long, or a store that forgot:
  * all three reject the token.
  *
- * The verify path reads the session on every call, so it reads it with the
- * store's GET, which a Redis store answers from a local copy that Redis keeps
+ * The verify path reads the session on every call, so it reads it with
+ * getCached, which a Redis store answers from a local copy that Redis keeps
  * exact (a revoke or logout on any instance reaches it at once; see
- * redis.store.ts). The idle timer is slid forward (GETEX) at most once per
+ * redis.store.ts). Expiry may reach that copy late, which the touch interval
+ * bounds: a read older than one interval is a getAndTouch round trip, and a
+ * key this instance slid cannot idle out within an interval of the slide. The idle timer is slid forward (GETEX) at most once per
  * touch interval (a tenth of the idle timeout, at most a minute) rather than
  * on every verify, so a session may end up to one interval earlier than
  * `sessionIdleSeconds` after its last use, never later. The parsed record is
@@ -77,7 +79,7 @@ export class SessionService {
     const key = sessionKey(sessionId);
     const seen = this.seen.get(sessionId);
     const due = seen === undefined || now - seen.touchedAt >= this.touchIntervalMs;
-    const raw = due ? await this.store.getAndTouch(key, this.config.tokens.sessionIdleSeconds) : await this.store.get(key);
+    const raw = due ? await this.store.getAndTouch(key, this.config.tokens.sessionIdleSeconds) : await this.store.getCached(key);
     if (raw === null) {
       this.seen.delete(sessionId);
       return null;

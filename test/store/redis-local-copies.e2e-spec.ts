@@ -1,6 +1,6 @@
 /**
- * RedisStore answers repeated GETs from local copies that Redis keeps exact
- * (RESP3 client tracking). These tests run against a private redis-server, so
+ * RedisStore.getCached answers repeated reads from local copies that Redis
+ * keeps exact (RESP3 client tracking). These tests run against a private redis-server, so
  * its command counters and FLUSHALL concern this suite alone: they prove the
  * copies are used, and that every way a key can change (another client's
  * write, a delete, an expiry, a flush, a killed connection) reaches them.
@@ -50,9 +50,9 @@ describeWithRedis('RedisStore local copies (client-side cache)', () => {
     const k = key();
     await store.set(k, 'v', 60);
     await soon(async () => {
-      await expect(store.get(k)).resolves.toBe('v');
+      await expect(store.getCached(k)).resolves.toBe('v');
       const before = await getsExecuted();
-      for (let i = 0; i < 20; i++) await expect(store.get(k)).resolves.toBe('v');
+      for (let i = 0; i < 20; i++) await expect(store.getCached(k)).resolves.toBe('v');
       expect((await getsExecuted()) - before).toBe(0);
     });
   });
@@ -62,24 +62,24 @@ describeWithRedis('RedisStore local copies (client-side cache)', () => {
     const writer = open();
     const k = key();
     await writer.set(k, 'first', 60);
-    await expect(reader.get(k)).resolves.toBe('first');
+    await expect(reader.getCached(k)).resolves.toBe('first');
     await writer.set(k, 'second', 60);
-    await soon(() => expect(reader.get(k)).resolves.toBe('second'));
+    await soon(() => expect(reader.getCached(k)).resolves.toBe('second'));
     await raw.del(`cw:${k}`);
-    await soon(() => expect(reader.get(k)).resolves.toBeNull());
+    await soon(() => expect(reader.getCached(k)).resolves.toBeNull());
     await writer.set(k, 'third', 60);
-    await soon(() => expect(reader.get(k)).resolves.toBe('third'));
+    await soon(() => expect(reader.getCached(k)).resolves.toBe('third'));
     await writer.take(k);
-    await soon(() => expect(reader.get(k)).resolves.toBeNull());
+    await soon(() => expect(reader.getCached(k)).resolves.toBeNull());
   });
 
   it('forgets a copy whose key expired in Redis', async () => {
     const store = open();
     const k = key();
     await store.set(k, 'v', 60);
-    await expect(store.get(k)).resolves.toBe('v');
+    await expect(store.getCached(k)).resolves.toBe('v');
     await raw.pExpire(`cw:${k}`, 1);
-    await soon(() => expect(store.get(k)).resolves.toBeNull());
+    await soon(() => expect(store.getCached(k)).resolves.toBeNull());
   });
 
   it('drops every copy on FLUSHALL', async () => {
@@ -87,32 +87,59 @@ describeWithRedis('RedisStore local copies (client-side cache)', () => {
     const keys = [key(), key(), key()];
     for (const k of keys) {
       await store.set(k, 'v', 60);
-      await expect(store.get(k)).resolves.toBe('v');
+      await expect(store.getCached(k)).resolves.toBe('v');
     }
     await raw.flushAll();
-    for (const k of keys) await soon(() => expect(store.get(k)).resolves.toBeNull());
+    for (const k of keys) await soon(() => expect(store.getCached(k)).resolves.toBeNull());
   });
 
   it('drops every copy when its connection is killed, and caches again after the reconnect', async () => {
     const store = open();
     const k = key();
     await store.set(k, 'before', 60);
-    await expect(store.get(k)).resolves.toBe('before');
+    await expect(store.getCached(k)).resolves.toBe('before');
     // The change lands while the store is disconnected, so no invalidation can reach it.
     await raw.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
     await raw.set(`cw:${k}`, 'during', { EX: 60 });
-    await soon(() => expect(store.get(k)).resolves.toBe('during'));
+    await soon(() => expect(store.getCached(k)).resolves.toBe('during'));
     await raw.set(`cw:${k}`, 'after', { EX: 60 });
-    await soon(() => expect(store.get(k)).resolves.toBe('after'));
+    await soon(() => expect(store.getCached(k)).resolves.toBe('after'));
   });
 
-  it('can be turned off (cachedKeys: 0): every GET goes to Redis', async () => {
+  it('can be turned off (cachedKeys: 0): every read goes to Redis', async () => {
     const store = open({ cachedKeys: 0 });
     const k = key();
     await store.set(k, 'v', 60);
-    await expect(store.get(k)).resolves.toBe('v');
+    await expect(store.getCached(k)).resolves.toBe('v');
     const before = await getsExecuted();
-    for (let i = 0; i < 5; i++) await expect(store.get(k)).resolves.toBe('v');
+    for (let i = 0; i < 5; i++) await expect(store.getCached(k)).resolves.toBe('v');
     expect((await getsExecuted()) - before).toBe(5);
+  });
+
+  it('keeps get() exact: it never answers from a copy', async () => {
+    const store = open();
+    const k = key();
+    await store.set(k, 'v', 60);
+    await soon(async () => {
+      await expect(store.getCached(k)).resolves.toBe('v');
+      const before = await getsExecuted();
+      for (let i = 0; i < 5; i++) await expect(store.get(k)).resolves.toBe('v');
+      expect((await getsExecuted()) - before).toBe(5);
+    });
+  });
+
+  it("drops the copy at once on this store's own writes", async () => {
+    const store = open();
+    const k = key();
+    await store.set(k, 'first', 60);
+    await expect(store.getCached(k)).resolves.toBe('first');
+    await store.set(k, 'second', 60);
+    await expect(store.getCached(k)).resolves.toBe('second');
+    await store.delete(k);
+    await expect(store.getCached(k)).resolves.toBeNull();
+    await store.set(k, 'third', 60);
+    await expect(store.getCached(k)).resolves.toBe('third');
+    await expect(store.take(k)).resolves.toBe('third');
+    await expect(store.getCached(k)).resolves.toBeNull();
   });
 });
