@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { ChatwardenConfig, TokensConfig } from '../config/config.schema.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MemoryStore } from '../store/memory.store.js';
@@ -48,6 +49,56 @@ describe('SessionService', () => {
     advance(600);
     expect(await sessions.touch(sessionId, clock)).toBeNull();
     expect(await sessions.get(sessionId)).toBeNull();
+  });
+
+  describe('touching at most once per interval (a tenth of the idle timeout)', () => {
+    it('slides the idle timer once per interval however often the session is verified', async () => {
+      const { sessionId } = await create();
+      const touches = jest.spyOn(store, 'getAndTouch');
+      for (let i = 0; i < 10; i++) {
+        advance(5);
+        expect(await sessions.touch(sessionId, clock)).not.toBeNull();
+      }
+      // 50 s of verifies with a 60 s interval: the first one slides, the rest read.
+      expect(touches).toHaveBeenCalledTimes(1);
+      advance(15);
+      expect(await sessions.touch(sessionId, clock)).not.toBeNull();
+      expect(touches).toHaveBeenCalledTimes(2);
+    });
+
+    it('still sees a session revoked in the store between two touches', async () => {
+      const { sessionId } = await create();
+      expect(await sessions.touch(sessionId, clock)).not.toBeNull();
+      await store.delete(`sess:${sessionId}`);
+      advance(1);
+      expect(await sessions.touch(sessionId, clock)).toBeNull();
+    });
+
+    it('never keeps a session alive longer than the idle timeout after its last slide', async () => {
+      const { sessionId } = await create();
+      expect(await sessions.touch(sessionId, clock)).not.toBeNull();
+      advance(30);
+      expect(await sessions.touch(sessionId, clock)).not.toBeNull(); // within the interval: read only
+      advance(571); // 601 s after the last slide
+      expect(await sessions.touch(sessionId, clock)).toBeNull();
+    });
+
+    it('keeps a session alive as long as verifies come closer than idle timeout minus one interval', async () => {
+      const { sessionId } = await create();
+      // Six gaps of 539 s stay within the max age (3600 s).
+      for (let i = 0; i < 6; i++) {
+        advance(539);
+        expect(await sessions.touch(sessionId, clock)).not.toBeNull();
+      }
+    });
+
+    it('re-reads the record when the stored value changed', async () => {
+      const { sessionId, record } = await create();
+      expect(await sessions.touch(sessionId, clock)).toEqual(record);
+      await store.set(`sess:${sessionId}`, JSON.stringify({ ...record, perms: ['orders:read'] }), 600);
+      advance(1);
+      expect((await sessions.touch(sessionId, clock))?.perms).toEqual(['orders:read']);
+    });
   });
 
   it('ends all sessions of a subject, optionally for one bot only', async () => {

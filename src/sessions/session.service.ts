@@ -1,10 +1,20 @@
 /**
  * Sessions live in the store: `sess:<sid>` holds who and for which bot, with
- * a TTL equal to the idle timeout that every verify slides forward (GETEX, so
- * "is it alive" and "keep it alive" cost one round trip). `subj:<subject>`
- * indexes a subject's sessions for `sessions revoke --user`.
+ * a TTL equal to the idle timeout. `subj:<subject>` indexes a subject's
+ * sessions for `sessions revoke --user`.
  * A missing session means revoked, idle too long, or a store that forgot:
  * all three reject the token.
+ *
+ * The verify path reads the session on every call, so it reads it with
+ * getCached, which a Redis store answers from a local copy that Redis keeps
+ * exact (a revoke or logout on any instance reaches it at once; see
+ * redis.store.ts). Expiry may reach that copy late, which the touch interval
+ * bounds: a read older than one interval is a getAndTouch round trip, and a
+ * key this instance slid cannot idle out within an interval of the slide. The idle timer is slid forward (GETEX) at most once per
+ * touch interval (a tenth of the idle timeout, at most a minute) rather than
+ * on every verify, so a session may end up to one interval earlier than
+ * `sessionIdleSeconds` after its last use, never later. The parsed record is
+ * kept beside the raw value it came from and reused while that value stands.
  */
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
@@ -30,14 +40,28 @@ export interface SessionRecord {
 }
 
 const sessionKey = (sid: string) => `sess:${sid}`;
+
+/** What this instance last saw of a session: the raw value, its parsed record, and when it last slid the idle timer. */
+interface SeenSession {
+  raw: string;
+  record: SessionRecord;
+  touchedAt: number;
+}
 const subjectKey = (subject: string) => `subj:${encodeURIComponent(subject)}`;
 
 @Injectable()
 export class SessionService {
+  private readonly seen = new Map<string, SeenSession>();
+  private readonly touchIntervalMs: number;
+  private readonly maxSeen: number;
+
   constructor(
     private readonly store: Store,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.touchIntervalMs = Math.min(60_000, config.tokens.sessionIdleSeconds * 100);
+    this.maxSeen = Math.max(1, config.tokens.verifyCacheSize);
+  }
 
   async create(fields: Omit<SessionRecord, 'createdAt' | 'maxUntil'>, now = Date.now()): Promise<{ sessionId: string; record: SessionRecord }> {
     // 64 random bits: a lookup key, not a secret (tokens are encrypted), kept short for the token size.
@@ -49,16 +73,34 @@ export class SessionService {
     return { sessionId, record };
   }
 
-  /** The live session, its idle timer slid forward; null when revoked, idle too long or past its max age. */
+  /**
+   * The live session, its idle timer slid forward when due; null when revoked,
+   * idle too long or past its max age. The record is shared: read it, never change it.
+   */
   async touch(sessionId: string, now = Date.now()): Promise<SessionRecord | null> {
-    const raw = await this.store.getAndTouch(sessionKey(sessionId), this.config.tokens.sessionIdleSeconds);
-    if (raw === null) return null;
-    const record = JSON.parse(raw) as SessionRecord;
-    if (record.maxUntil <= now) {
-      await this.store.delete(sessionKey(sessionId));
+    const key = sessionKey(sessionId);
+    const seen = this.seen.get(sessionId);
+    const due = seen === undefined || now - seen.touchedAt >= this.touchIntervalMs;
+    const raw = due ? await this.store.getAndTouch(key, this.config.tokens.sessionIdleSeconds) : await this.store.getCached(key);
+    if (raw === null) {
+      this.seen.delete(sessionId);
       return null;
     }
+    const record = seen !== undefined && seen.raw === raw ? seen.record : (JSON.parse(raw) as SessionRecord);
+    if (record.maxUntil <= now) {
+      this.seen.delete(sessionId);
+      await this.store.delete(key);
+      return null;
+    }
+    if (due || seen === undefined || seen.record !== record) this.remember(sessionId, { raw, record, touchedAt: due ? now : seen!.touchedAt });
     return record;
+  }
+
+  /** Bounded: the oldest entry goes first (re-inserting keeps the map in last-touched order). */
+  private remember(sessionId: string, entry: SeenSession): void {
+    this.seen.delete(sessionId);
+    if (this.seen.size >= this.maxSeen) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(sessionId, entry);
   }
 
   async get(sessionId: string): Promise<SessionRecord | null> {
@@ -68,6 +110,7 @@ export class SessionService {
 
   /** Ends one session; returns its record when it existed (for the Chat API clean-up). */
   async end(sessionId: string): Promise<SessionRecord | null> {
+    this.seen.delete(sessionId);
     const raw = await this.store.take(sessionKey(sessionId));
     if (raw === null) return null;
     const record = JSON.parse(raw) as SessionRecord;

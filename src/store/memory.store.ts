@@ -88,6 +88,11 @@ export class MemoryStore extends Store {
     return this.readString(key)?.value ?? null;
   }
 
+  /** The memory is the only copy, so every read is exact. */
+  async getCached(key: string): Promise<string | null> {
+    return this.get(key);
+  }
+
   async getAndTouch(key: string, ttlSeconds: number): Promise<string | null> {
     assertTtlSeconds(ttlSeconds);
     const entry = this.readString(key);

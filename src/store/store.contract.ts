@@ -123,6 +123,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('getCached', () => {
+      it('reads what get reads, and follows this store\'s own writes at once', async () => {
+        await expect(store.getCached(k('gc'))).resolves.toBeNull();
+        await store.set(k('gc'), 'first', 60);
+        await expect(store.getCached(k('gc'))).resolves.toBe('first');
+        await store.set(k('gc'), 'second', 60);
+        await expect(store.getCached(k('gc'))).resolves.toBe('second');
+        await store.delete(k('gc'));
+        await expect(store.getCached(k('gc'))).resolves.toBeNull();
+        await store.set(k('gc'), 'third', 60);
+        await expect(store.getCached(k('gc'))).resolves.toBe('third');
+        await expect(store.take(k('gc'))).resolves.toBe('third');
+        await expect(store.getCached(k('gc'))).resolves.toBeNull();
+        await expect(store.setIfAbsent(k('gc'), 'fourth', 60)).resolves.toBe(true);
+        await expect(store.getCached(k('gc'))).resolves.toBe('fourth');
+      });
+    });
+
     describe('getAndTouch', () => {
       it('returns null for an absent key and does not create it', async () => {
         await expect(store.getAndTouch(k('absent'), 60)).resolves.toBeNull();
@@ -424,10 +442,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('rejects every call with StoreUnavailableError after close, and close is idempotent', async () => {
         const closing = await makeStore();
         await closing.set(k('a'), 'v', 60);
+        await expect(closing.getCached(k('a'))).resolves.toBe('v');
         await closing.close();
         await closing.close();
         const calls: Record<string, () => Promise<unknown>> = {
           get: () => closing.get(k('a')),
+          getCached: () => closing.getCached(k('a')),
           getAndTouch: () => closing.getAndTouch(k('a'), 60),
           set: () => closing.set(k('a'), 'v', 60),
           setIfAbsent: () => closing.setIfAbsent(k('b'), 'v', 60),

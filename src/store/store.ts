@@ -24,6 +24,20 @@ export abstract class Store {
   /** Value of `key`, or null when absent or expired. */
   abstract get(key: string): Promise<string | null>;
 
+  /**
+   * Value of `key` like get(), possibly answered from a local copy that the
+   * backing store keeps exact: a change or deletion of the key by any client
+   * drops the copy as soon as the store reports it (Redis: server-assisted
+   * client-side caching, RESP3 tracking), a write through this store drops it
+   * at once, and every copy is dropped when the connection carrying the
+   * reports is interrupted or stops answering. A store that cannot be reached
+   * never answers from a copy. Expiry may reach a copy late (Redis reports an
+   * expired key when it removes it): callers that rely on a TTL bound their
+   * reads by other means (SessionService re-reads with getAndTouch).
+   * For hot reads of rarely changing keys: sessions being verified.
+   */
+  abstract getCached(key: string): Promise<string | null>;
+
   /** Value of `key`, and its TTL reset to `ttlSeconds` (Redis GETEX): one round trip for "read and keep alive". */
   abstract getAndTouch(key: string, ttlSeconds: number): Promise<string | null>;
 

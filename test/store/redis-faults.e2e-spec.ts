@@ -12,6 +12,7 @@ const describeWithRedis = redisBinariesAvailable() ? describe : describe.skip;
 // Generous next to the store's 1 s timeout, so a slow CI machine does not flake.
 const FAIL_FAST_BOUND_MS = 2000;
 const PASSWORD = 'pw-never-in-logs-7f3a';
+const HEARTBEAT_MS = 1000;
 
 describeWithRedis('RedisStore through a Redis crash and restart', () => {
   let server: RedisServerProcess;
@@ -21,7 +22,7 @@ describeWithRedis('RedisStore through a Redis crash and restart', () => {
   beforeAll(async () => {
     server = new RedisServerProcess(await freePort(), ['--requirepass', PASSWORD]);
     await server.start();
-    store = new RedisStore(`redis://:${PASSWORD}@127.0.0.1:${server.port}`, { onError: (error) => reported.push(error) });
+    store = new RedisStore(`redis://:${PASSWORD}@127.0.0.1:${server.port}`, { onError: (error) => reported.push(error), heartbeatMs: HEARTBEAT_MS });
   });
 
   afterAll(async () => {
@@ -33,6 +34,7 @@ describeWithRedis('RedisStore through a Redis crash and restart', () => {
   async function expectAllFailFast(): Promise<void> {
     const calls: Record<string, () => Promise<unknown>> = {
       get: () => store.get('k'),
+      getCached: () => store.getCached('k'),
       getAndTouch: () => store.getAndTouch('k', 60),
       set: () => store.set('k', 'v', 60),
       setIfAbsent: () => store.setIfAbsent('k', 'v', 60),
@@ -65,12 +67,20 @@ describeWithRedis('RedisStore through a Redis crash and restart', () => {
   it('serves, fails closed fast while Redis is down, then recovers on the same instance', async () => {
     await store.set('k', 'v', 60);
     await expect(store.get('k')).resolves.toBe('v');
+    await expect(store.getCached('k')).resolves.toBe('v');
     const messages: string[] = [];
     await store.subscribe('events', (message) => messages.push(message));
     await store.publish('events', 'before');
     await eventually(async () => expect(messages).toEqual(['before']), 5000);
 
     await server.kill();
+    // `k` was read, so the store may hold a copy of it (client-side cache). The
+    // copy is dropped as soon as the driver sees the connection close, and at
+    // the latest when the heartbeat goes unanswered: never later than two
+    // heartbeats plus one timeout after the crash.
+    const crashedAt = Date.now();
+    await eventually(() => expect(store.getCached('k')).rejects.toBeInstanceOf(StoreUnavailableError), 10_000, 10);
+    expect(Date.now() - crashedAt).toBeLessThan(2 * HEARTBEAT_MS + FAIL_FAST_BOUND_MS);
     await expectAllFailFast();
     // Still fast after the driver has been failing to reconnect for a while.
     await sleep(2500);
