@@ -176,7 +176,7 @@ describe('chatwarden CLI, store and config', () => {
 
   it('with a memory:// store refuses sessions revoke and tokens issue (exit 1, naming the fix) while the service keeps its session', async () => {
     const issued = await request(t.url).post('/v1/tokens').set('authorization', `Bearer ${t.apiKeys.issue}`).send({ bot: 'shop', subject: 'mallory' });
-    const verify = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: issued.body.token });
+    const verify = () => request(t.url).post('/v1/verify/token').set('authorization', `Bearer ${t.apiKeys.verify}`).send({ token: issued.body.token, bot: 'shop' });
     expect((await verify()).body.valid).toBe(true);
 
     const revoke = await runCli(['--config', configPath, 'sessions', 'revoke', '--user', 'mallory']);
@@ -191,7 +191,7 @@ describe('chatwarden CLI, store and config', () => {
     const issue = await runCli(['--config', configPath, '--json', 'tokens', 'issue', '--bot', 'shop', '--subject', 'mallory']);
     expect(issue.code).toBe(1);
     expect(JSON.parse(issue.stdout)).toMatchObject({ error: 'store_not_shared' });
-    expect(JSON.parse(issue.stdout).message).toMatch(/POST \/v1\/tokens/);
+    expect(JSON.parse(issue.stdout).detail).toMatch(/POST \/v1\/tokens/);
   }, 120_000);
 
   it('with a memory:// store, tokens inspect shows the claims but says the session state is unknown (exit 1)', async () => {

@@ -82,7 +82,7 @@ describeWithSlapd('login with a directory', () => {
       .send({ formToken: formToken(page.text), username, password });
   }
 
-  const verify = (token: string) => request(t.url).post('/v1/verify/token').set({ authorization: `Bearer ${t.apiKeys.verify}` }).send({ token });
+  const verify = (token: string) => request(t.url).post('/v1/verify/token').set({ authorization: `Bearer ${t.apiKeys.verify}` }).send({ token, bot: 'shop' });
 
   function failureReasons(audit: jest.SpiedFunction<AuditLog['record']>) {
     return audit.mock.calls.filter(([event]) => event === 'login.failure').map(([, fields]) => fields?.reason);
