@@ -107,6 +107,11 @@ export async function loadWithCpu(pid, url, body, headers, seconds) {
   return { ...result, cpuPerRequestUs };
 }
 
+/** The median CPU time per request (µs) of runs made with loadWithCpu. */
+export function medianCpu(runs) {
+  return [...runs].map((run) => run.cpuPerRequestUs).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+}
+
 /** The run with the median throughput. */
 export function median(runs) {
   return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)];

@@ -6,10 +6,12 @@
 // ratio is printed too (the spread is the machine's noise).
 // BENCH_STORE=redis measures with Redis (REDIS_URL or 127.0.0.1:6379) instead
 // of the memory store; BENCH_SECONDS sets each round's duration, BENCH_ROUNDS
-// the number of rounds (default 3).
+// the number of rounds (default 3). Each server's CPU time per request (from
+// the kernel's accounting) is printed too: unlike req/s, it does not move with
+// the load generator sharing the cores.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchStore, CONNECTIONS, freePort, load, median, root, row, start, startBenchService } from './bench-support.js';
+import { benchStore, CONNECTIONS, freePort, loadWithCpu, median, medianCpu, root, row, start, startBenchService } from './bench-support.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -36,8 +38,8 @@ try {
   const baselineRuns = [];
   const serviceRuns = [];
   for (let round = 0; round < rounds; round++) {
-    baselineRuns.push(await load(`http://127.0.0.1:${baselinePort}/v1/verify/token`, body, {}, seconds));
-    serviceRuns.push(await load(`${service.url}/v1/verify/token`, body, { authorization: `Bearer ${key}` }, seconds));
+    baselineRuns.push(await loadWithCpu(baselineServer.pid, `http://127.0.0.1:${baselinePort}/v1/verify/token`, body, {}, seconds));
+    serviceRuns.push(await loadWithCpu(service.pid, `${service.url}/v1/verify/token`, body, { authorization: `Bearer ${key}` }, seconds));
   }
   const baseline = median(baselineRuns);
   const measured = median(serviceRuns);
@@ -47,6 +49,8 @@ try {
   console.log(row('chatwarden', measured));
   console.log(`ratio service / baseline: ${(measured.rps / baseline.rps).toFixed(2)}  (target >= 1.5, p99 <= 10 ms)`);
   console.log(`per-round ratios: ${serviceRuns.map((run, i) => (run.rps / baselineRuns[i].rps).toFixed(2)).join(' ')}`);
+  // The load generator shares the cores: CPU per request is each server's own cost, whatever else runs.
+  console.log(`CPU per request, median: baseline ${medianCpu(baselineRuns).toFixed(0)} µs, chatwarden ${medianCpu(serviceRuns).toFixed(0)} µs (per round: ${serviceRuns.map((r) => r.cpuPerRequestUs.toFixed(0)).join(' ')})`);
 } finally {
   baselineServer?.kill('SIGTERM');
   service.stop();

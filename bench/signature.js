@@ -11,7 +11,7 @@
 // BENCH_ROUNDS the number of rounds (default 5).
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { CONNECTIONS, freePort, loadWithCpu, median, root, row, start, startBenchService } from './bench-support.js';
+import { CONNECTIONS, freePort, loadWithCpu, median, medianCpu, root, row, start, startBenchService } from './bench-support.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -63,7 +63,6 @@ try {
   // The shared machine's noise, in plain sight: each round's ratio to the baseline round just before it.
   console.log(`per-round ratios: ${serviceRuns.map((run, i) => (run.rps / baselineRuns[i].rps).toFixed(2)).join(' ')}`);
   const cpu = (runs) => runs.map((run) => run.cpuPerRequestUs.toFixed(0)).join(' ');
-  const medianCpu = (runs) => [...runs].map((run) => run.cpuPerRequestUs).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
   console.log(`CPU per request (µs), per round: baseline ${cpu(baselineRuns)} · chatwarden ${cpu(serviceRuns)}`);
   console.log(`CPU per request, median: baseline ${medianCpu(baselineRuns).toFixed(0)} µs, chatwarden ${medianCpu(serviceRuns).toFixed(0)} µs, ratio baseline / service ${(medianCpu(baselineRuns) / medianCpu(serviceRuns)).toFixed(2)}  (target >= 0.8)`);
 } finally {
