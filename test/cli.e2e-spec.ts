@@ -191,7 +191,7 @@ describe('chatwarden CLI, store and config', () => {
     const issue = await runCli(['--config', configPath, '--json', 'tokens', 'issue', '--bot', 'shop', '--subject', 'mallory']);
     expect(issue.code).toBe(1);
     expect(JSON.parse(issue.stdout)).toMatchObject({ error: 'store_not_shared' });
-    expect(JSON.parse(issue.stdout).detail).toMatch(/POST \/v1\/tokens/);
+    expect(JSON.parse(issue.stdout).message).toMatch(/POST \/v1\/tokens/);
   }, 120_000);
 
   it('with a memory:// store, tokens inspect shows the claims but says the session state is unknown (exit 1)', async () => {

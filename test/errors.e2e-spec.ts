@@ -83,7 +83,7 @@ describe('names from requests are own keys of the config, on every route that lo
     expectError(await post('/v1/sessions/revoke', t.apiKeys.revoke, { subject: 'alice', bot: name }), 400, 'unknown_bot');
 
     // POST /oauth/introspect: a token that is a name is inactive; a bot field is refused.
-    const introspected = await request(t.url).post('/oauth/introspect').set(bearer(t.apiKeys.verify)).type('form').send({ token: name });
+    const introspected = await request(t.url).post('/oauth/introspect').set(bearer(t.apiKeys.verify)).type('form').send({ token: name, bot: 'shop' });
     expect([introspected.status, introspected.body]).toEqual([200, { active: false }]);
     const withBot = await request(t.url).post('/oauth/introspect').set(bearer(t.apiKeys.verify)).type('form').send({ token, bot: name });
     expect(withBot.status).toBe(400);

@@ -105,7 +105,8 @@ describe('rotation through the CLI, seen by the running instance', () => {
 
   it('retire --after keeps both secrets live for the overlap, then only the others', async () => {
     const second = JSON.parse((await cli(['secrets', 'add', 'events', '--generate', '--json'])).stdout) as { secret: { id: string }; value: string };
-    const retired = await cli(['secrets', 'retire', 'events', added.id, '--after', '2']);
+    // An overlap long enough for the CLI calls below on a loaded machine (each boots a process).
+    const retired = await cli(['secrets', 'retire', 'events', added.id, '--after', '8']);
     expect(retired.code).toBe(0);
     expect(retired.stdout).toContain(`${added.id} of bot events (retiring until`);
     expect(retired.stderr).toContain('"event":"secret.retire"');
@@ -116,12 +117,12 @@ describe('rotation through the CLI, seen by the running instance', () => {
     const listed = JSON.parse((await cli(['secrets', 'list', 'events', '--json'])).stdout) as { secrets: Array<{ id: string; state: string }> };
     expect(listed.secrets.find((s) => s.id === added.id)?.state).toBe('retiring');
 
-    const after = await settle(added.value, 401, 5000);
+    const after = await settle(added.value, 401, 12_000);
     expect(after.body).toMatchObject({ valid: false, error: 'signature_invalid' });
     expect((await verify(delivery(second.value))).body).toMatchObject({ valid: true, secretId: second.secret.id });
     const later = JSON.parse((await cli(['secrets', 'list', 'events', '--json'])).stdout) as { secrets: Array<{ id: string; state: string }> };
     expect(later.secrets.find((s) => s.id === added.id)?.state).toBe('retired');
-  });
+  }, 90_000);
 
   it('retire without --after ends a secret at once, and the next write drops its value from the file', async () => {
     const extra = JSON.parse((await cli(['secrets', 'add', 'events', '--generate', '--json'])).stdout) as { secret: { id: string }; value: string };
