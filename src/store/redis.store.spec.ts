@@ -8,6 +8,16 @@ import { describeStoreContract } from './store.contract.js';
 const haveRedis = await redisAvailable();
 const describeWithRedis = haveRedis ? describe : describe.skip;
 
+/** Polls `read` until `done` holds (or 5 s pass) and answers the last value read. */
+async function eventuallyValue<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const unique = () => `spec-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 describeWithRedis(`RedisStore against ${redisUrl}`, () => {
@@ -100,8 +110,17 @@ describeWithRedis(`RedisStore against ${redisUrl}`, () => {
       const idle = await raw.clientList();
       expect(idle.length).toBe(before.length);
       await store.ping();
-      const after = await raw.clientList();
-      expect(after.length).toBe(before.length + 1);
+      // The command connection, and the one for tracked reads (getCached) that starts with the first call.
+      const after = await eventuallyValue(async () => (await raw.clientList()).length, (n) => n === before.length + 2);
+      expect(after).toBe(before.length + 2);
+    });
+
+    it('opens only the command connection when local copies are off (cachedKeys: 0)', async () => {
+      const before = await raw.clientList();
+      const store = open({ cachedKeys: 0 });
+      await store.ping();
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await raw.clientList()).length).toBe(before.length + 1);
     });
   });
 });
