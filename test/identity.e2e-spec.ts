@@ -7,12 +7,13 @@
  * refused before any session exists.
  */
 import { createHmac } from 'node:crypto';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
 import { KeysDir } from '../src/keys/keys-dir.js';
 import { cliUsers, formToken, loginConfig, resultData } from './login-support.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { TestJwtSigner, testSignerModule } from './support/test-jwt-signer.js';
+import { SigningKeyAdmin } from '../src/keys/signing-key-admin.service.js';
+import { SigningKeyRing } from '../src/keys/signing-key-ring.service.js';
 
 const SECRETS = { ZENDESK: 'zd-messaging-secret-e2e', ZENDESK_NEXT: 'zd-next-secret-e2e', INTERCOM: 'intercom-secret-e2e', CHATBASE: 'chatbase-secret-e2e' };
 const SHOP = 'https://shop.example.com';
@@ -20,9 +21,7 @@ const PASSWORD = 'correct horse battery';
 const key = (secret: string) => new TextEncoder().encode(secret);
 
 let t: TestApp;
-let signer: TestJwtSigner;
 beforeAll(async () => {
-  signer = await TestJwtSigner.create();
   t = await startTestApp(
     (config) => {
       loginConfig(config);
@@ -37,9 +36,10 @@ beforeAll(async () => {
       bots.sf = { origins: ['https://sf.example.com'], identity: { salesforce: { audience: 'https://acme.my.salesforce-scrt.com' } } };
     },
     { ZD: SECRETS.ZENDESK, ZD_NEXT: SECRETS.ZENDESK_NEXT, IC: SECRETS.INTERCOM, CB: SECRETS.CHATBASE },
-    // The signing key set is another part's work (src/keys): a stand-in JwtSigner signs here.
-    { imports: [testSignerModule(signer)] },
   );
+  // The Salesforce proof is signed with the service's own RS256 signing key (production makes none until `keys rotate --signing`).
+  await t.app.get(SigningKeyAdmin).rotate('RS256');
+  await t.app.get(SigningKeyRing).reloadIfChanged();
   await cliUsers(t.config).add('jo', ['customer'], PASSWORD);
   // Profile attributes as the users file holds them (and a field no profile names).
   await new KeysDir(t.config.keysDir).update<{ users: Array<Record<string, unknown>> }>('users.json', { users: [] }, (file) => ({
@@ -121,10 +121,8 @@ it('Salesforce: an RS256 proof with kid, iss, sub, aud, iat and exp, verifiable 
   const response = await issue({ bot: 'sf', subject: 'sf-user' });
   expect(response.status).toBe(201);
   const proof = response.body.identity.salesforce as string;
-  // The stand-in signer's key, plus whatever the service publishes once its own key set is wired.
-  const published = await request(t.url).get('/.well-known/jwks.json');
-  const keys = [await signer.publicJwk('RS256'), ...(published.status === 200 ? (published.body.keys as JWK[]) : [])];
-  const { payload, protectedHeader } = await jwtVerify(proof, createLocalJWKSet({ keys }), {
+  // Checked with jose against the JWKS the service publishes over HTTP, as Salesforce would.
+  const { payload, protectedHeader } = await jwtVerify(proof, createRemoteJWKSet(new URL(`${t.url}/.well-known/jwks.json`)), {
     algorithms: ['RS256'],
     issuer: t.config.publicUrl,
     audience: 'https://acme.my.salesforce-scrt.com',

@@ -14,7 +14,8 @@ import { ChatwardenClient } from '../../client/src/chatwarden.client.js';
 import { cliUsers, loginConfig } from '../login-support.js';
 import { chromiumAvailable } from '../support/services.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { TestJwtSigner, testSignerModule } from '../support/test-jwt-signer.js';
+import { SigningKeyAdmin } from '../../src/keys/signing-key-admin.service.js';
+import { SigningKeyRing } from '../../src/keys/signing-key-ring.service.js';
 import { launchChromium, startHostSite, verifyToken, type HostSite } from './host-site.js';
 
 const PASSWORD = 'correct horse battery';
@@ -73,7 +74,6 @@ describeWithChromium('embed.js vendor adapters in Chromium', () => {
 
   beforeAll(async () => {
     host = await startHostSite('localhost', { '/adapters.html': adaptersPage });
-    const signer = await TestJwtSigner.create();
     t = await startTestApp(
       (config) => {
         loginConfig(config, { trustProxy: [], origins: [host.origin] });
@@ -93,8 +93,10 @@ describeWithChromium('embed.js vendor adapters in Chromium', () => {
         };
       },
       { ZD: 'zd-secret', IC: 'ic-secret', CB: 'cb-secret', CB_TOKEN: 'chatbot-verify-token', CB_KEY: CHATBOT_HEADER_KEY },
-      { imports: [testSignerModule(signer)] },
     );
+    // The Salesforce proof is signed with the service's own RS256 signing key.
+    await t.app.get(SigningKeyAdmin).rotate('RS256');
+    await t.app.get(SigningKeyRing).reloadIfChanged();
     host.chatwarden = t.url;
     await cliUsers(t.config).add('alice', ['customer'], PASSWORD);
     browser = await launchChromium();
