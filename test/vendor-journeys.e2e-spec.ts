@@ -5,7 +5,9 @@
  * a webhook body of the vendor's documented shape, signed or authenticated
  * the way the vendor does it, computed here with node:crypto alone (not with
  * chatwarden's verifiers), and `POST /v1/verify/webhook` accepts it. A wrong
- * credential or a body altered after signing is refused.
+ * credential or a body altered after signing is refused. For Inbenta the
+ * server-side path too: the login pushes the token through a fake Chat API,
+ * and the webhook carries what that API stored.
  *
  * Vendor hops no public source confirms are marked where they are built:
  * where Chatbase puts `user_metadata` in a signed request, where SalesIQ
@@ -16,6 +18,7 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import request from 'supertest';
 import { cliUsers, formToken, loginConfig, resultData } from './login-support.js';
+import { FakeInbenta } from './support/fake-inbenta.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const SHOP = 'https://shop.example.com';
@@ -31,14 +34,21 @@ const SECRETS = {
 const dsa = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 });
 
 let t: TestApp;
+let fake: FakeInbenta;
 
 beforeAll(async () => {
+  fake = await FakeInbenta.start({ sessions: ['inbenta-chat-session-1'] });
   t = await startTestApp(
     (config) => {
       loginConfig(config, { trustProxy: [] });
       const bots = config.bots as Record<string, Record<string, unknown>>;
       const bot = (webhook: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ origins: [SHOP], actions, webhook, ...extra });
       bots.inbenta = bot({ scheme: 'inbenta', tokenHeader: 'x-inbenta-webhook-key', secrets: [{ env: 'INBENTA_KEY' }], tokenField: 'user_token', conversationField: 'sessionId' });
+      // The same vendor with the server-side path: chatwarden pushes the token through the (fake) Inbenta Chat API.
+      bots['inbenta-api'] = {
+        ...bot({ scheme: 'inbenta', tokenHeader: 'x-inbenta-webhook-key', secrets: [{ env: 'INBENTA_KEY' }], tokenField: 'user_token' }),
+        chat: { vendor: 'inbenta', variable: 'user_token', apiKey: { env: 'INBENTA_API_KEY' }, secret: { env: 'INBENTA_API_SECRET' }, authUrl: fake.authUrl },
+      };
       bots.chatbotcom = bot({ scheme: 'chatbotcom', token: 'cb-verify', headers: { 'x-chatbot-key': { env: 'CHATBOT_KEY' } }, tokenField: 'attributes.user_token', conversationField: 'chatId' });
       // Unconfirmed: where Chatbase puts identify's user_metadata in a signed request; tokenField names the path.
       bots.chatbase = bot(
@@ -56,17 +66,22 @@ beforeAll(async () => {
       CHATBASE_SECRET: SECRETS.chatbase,
       CHATBASE_IDENTITY: SECRETS.chatbaseIdentity,
       INGENIOUS_SECRET: SECRETS.ingenious,
+      INBENTA_API_KEY: fake.apiKey,
+      INBENTA_API_SECRET: fake.secret,
     },
   );
   await cliUsers(t.config).add('alice', ['customer'], PASSWORD);
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  await fake?.close();
+});
 
 type LoginResult = ReturnType<typeof resultData> & { identity?: { chatbase?: { userId: string; userHash: string } } };
 
 /** The login page's form flow, as embed.js drives it in the popup. */
-async function logIn(bot: string): Promise<LoginResult> {
-  const page = await request(t.url).get('/login').query({ bot, origin: SHOP, mode: 'popup' });
+async function logIn(bot: string, conversation?: string): Promise<LoginResult> {
+  const page = await request(t.url).get('/login').query({ bot, origin: SHOP, mode: 'popup', ...(conversation !== undefined && { conversation }) });
   expect(page.status).toBe(200);
   const done = await request(t.url).post('/login').type('form').send({ formToken: formToken(page.text), username: 'alice', password: PASSWORD });
   expect(done.status).toBe(200);
@@ -162,4 +177,16 @@ describe.each(Object.keys(CALLS))('%s: login to a verified webhook', (vendor) =>
 it('Chatbase: the login answer carries the identify proof, HMAC-SHA256(identity secret, user_id) hex', async () => {
   const login = await logIn('chatbase');
   expect(login.identity?.chatbase).toEqual({ userId: 'alice', userHash: createHmac('sha256', SECRETS.chatbaseIdentity).update('alice').digest('hex') });
+});
+
+it('Inbenta, server side: the login pushes the token into the Chat API variable, and the action webhook carrying that variable passes', async () => {
+  const login = (await logIn('inbenta-api', 'inbenta-chat-session-1')) as LoginResult & { chatVariable?: string };
+  expect(login.chatVariable).toBe('set');
+  // What Inbenta holds for the conversation is what its webhook sends as the action parameter.
+  const stored = fake.variables.get('inbenta-chat-session-1')?.get('user_token');
+  expect(stored).toBe(login.token);
+  const call = CALLS.inbenta(stored!, 'inbenta-chat-session-1', login);
+  const response = await verifyWebhook('inbenta-api', call);
+  expect(response.status).toBe(200);
+  expect(response.body).toMatchObject({ valid: true, signature: { scheme: 'inbenta' }, token: { subject: 'alice', bot: 'inbenta-api' } });
 });
