@@ -60,7 +60,7 @@ function announceDevMode(config: ChatwardenConfig, dev: DevCredentials): void {
       `  Dev API key:    ${dev.apiKey}   (shown once; kept across restarts)`,
       `  Demo user:      demo / ${dev.password}   (shown once; kept across restarts)`,
       `  Demo webhooks:  Standard Webhooks, secret ${dev.webhookSecret}   (for /v1/verify/signature with bot "demo"; shown once)`,
-      `  Bots:           demo (the /demo page), shop (the README and /docs examples)`,
+      `  Bots:           demo (the /demo page), shop (the README and /docs examples), demo-* (the /demo vendor picker)`,
       `  Lost them? npm start -- --reset-dev (or delete ${join(config.keysDir, DEV_CREDENTIALS_FILE)}) makes new ones.`,
     );
   } else {
@@ -69,7 +69,7 @@ function announceDevMode(config: ChatwardenConfig, dev: DevCredentials): void {
       `  Dev API key:    cwk_${dev.record.clientId}_…   (printed at the start of ${since})`,
       `  Demo user:      demo / (password printed at the start of ${since})`,
       `  Demo webhooks:  Standard Webhooks, secret ${dev.record.webhookSecretId} of bot "demo" (printed at the start of ${since})`,
-      `  Bots:           demo (the /demo page), shop (the README and /docs examples)`,
+      `  Bots:           demo (the /demo page), shop (the README and /docs examples), demo-* (the /demo vendor picker)`,
       `  Lost them? npm start -- --reset-dev makes new ones.`,
     );
   }

@@ -36,11 +36,11 @@ describe('loadConfig', () => {
     }
   };
 
-  it('without a file runs dev mode outside production, with the bots of the demo and of the README examples', () => {
+  it('without a file runs dev mode outside production, with the bots of the demo, of the README examples and of the /demo vendor picker', () => {
     const config = inDir(() => loadConfig({ env: {} }));
     expect(config.devMode).toBe(true);
     expect(config.store).toBe('memory://');
-    expect(Object.keys(config.bots)).toEqual(['demo', 'shop']);
+    expect(Object.keys(config.bots)).toEqual(['demo', 'shop', 'demo-inbenta', 'demo-chatbotcom', 'demo-chatbase', 'demo-salesiq', 'demo-proofs']);
     expect(config.keysDir).toBe(join(dir, 'keys'));
   });
 

@@ -8,8 +8,12 @@
  *   as written against `npm start`; its webhooks use the chatbase scheme of
  *   the README's config example with a fixed, published secret, so the
  *   README can sign an example webhook with openssl. It is no secret: dev
- *   mode listens on 127.0.0.1 only, and production never runs dev mode.
+ *   mode listens on 127.0.0.1 only, and production never runs dev mode;
+ * - `demo-<vendor>` and `demo-proofs`, the bots of the /demo vendor picker
+ *   (src/demo/demo-vendors.ts), with in-memory credentials.
  */
+
+import { demoVendorBots } from '../demo/demo-vendors.js';
 
 /** The `shop` bot's webhook secret in dev mode, printed in README.md. */
 export const DEV_SHOP_WEBHOOK_SECRET = 'dev-mode-shop-webhook-secret';
@@ -38,6 +42,7 @@ export function devModeConfig(env: NodeJS.ProcessEnv): Record<string, unknown> {
         actions: { 'orders.lookup': ['orders:read'] },
         webhook: { scheme: 'chatbase', secrets: [DEV_SHOP_WEBHOOK_SECRET] },
       },
+      ...demoVendorBots(selfOrigins),
     },
   };
 }

@@ -22,6 +22,20 @@ export const DEMO_HTML = `<!doctype html>
 <h1>chatwarden demo</h1>
 <p>This page plays <strong>your website</strong>, the one that hosts the chat widget. Follow the three steps; each box says what happens and which part of chatwarden does it.
 The demo user is <code>demo</code>; its password was printed in the terminal when chatwarden started.</p>
+<form class="picker" method="get" action="/demo">
+<label for="vendor">Chat vendor</label>
+<select id="vendor" name="vendor">
+<option value="">Generic (Inbenta SDK, plain webhook)</option>
+<option value="inbenta">Inbenta</option>
+<option value="chatbotcom">ChatBot.com</option>
+<option value="chatbase">Chatbase</option>
+<option value="salesiq">Zoho SalesIQ / ConvoKraft</option>
+<option value="zendesk">Zendesk Messaging</option>
+<option value="intercom">Intercom Messenger</option>
+<option value="salesforce">Salesforce Enhanced Web Chat</option>
+</select>
+<button type="submit" id="vendor-go">Show this vendor</button>
+</form>
 </header>
 <main class="layout">
 <section class="steps" aria-label="Walk-through">
@@ -40,13 +54,13 @@ checks the password, and hands an encrypted token back with <code>postMessage</c
 </li>
 <li>
 <h2>2. The token lands in the widget</h2>
-<p><code>chatwarden.adapters.inbenta(sdk, 'user_token')</code> stores the token in the conversation's hidden variable with the widget SDK's <code>addVariable</code>,
+<p id="adapter-note"><code>chatwarden.adapters.inbenta(sdk, 'user_token')</code> stores the token in the conversation's hidden variable with the widget SDK's <code>addVariable</code>,
 again after every automatic refresh, and clears it on logout. (Server side, chatwarden can push it with the Chat API instead.)</p>
 <pre id="variable-log" class="log" aria-live="polite">No addVariable call yet.</pre>
 </li>
 <li>
 <h2>3. A webhook checks who is asking</h2>
-<p>Ask the bot something that needs the user. The chat vendor calls your webhook with the hidden variable; the webhook handler asks chatwarden
+<p id="webhook-note">Ask the bot something that needs the user. The chat vendor calls your webhook with the hidden variable; the webhook handler asks chatwarden
 (<code>POST /v1/verify/token</code> with its API key, server side) whether the token is valid and allowed to do that action, then answers.</p>
 <pre id="webhook-log" class="log" aria-live="polite">No webhook call yet.</pre>
 </li>
@@ -89,6 +103,8 @@ button:focus-visible { outline: 3px solid #1f5fbf; outline-offset: 2px; }
 .chat .bot { background: #eef2f7; align-self: flex-start; }
 .chat .user { background: #1f5fbf; color: #fff; align-self: flex-end; }
 .hint { color: #545d68; font-size: 0.875rem; }
+.picker { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin-top: 0.5rem; }
+select { font: inherit; padding: 0.375rem; }
 code { background: #eef2f7; padding: 0 0.25rem; border-radius: 0.25rem; }
 `;
 
@@ -113,18 +129,74 @@ export function demoPageScript(): void {
   const conversation = `demo-conversation-${Math.random().toString(36).slice(2, 10)}`;
   const short = (token: string) => (token.length > 24 ? `${token.slice(0, 12)}…${token.slice(-8)} (${token.length} chars)` : token);
 
-  // The widget's hidden variables, as a mock of the Inbenta Chatbot SDK keeps them.
-  const variables: Record<string, string> = {};
-  const mockSdk = {
-    addVariable(name: string, value: string): Promise<void> {
-      variables[name] = value;
-      const line = `${new Date().toLocaleTimeString()}  sdk.addVariable(${JSON.stringify(name)}, ${JSON.stringify(value ? short(value) : '')})`;
-      variableLog.textContent = variableLog.textContent === 'No addVariable call yet.' ? line : `${variableLog.textContent}\n${line}`;
-      return Promise.resolve();
-    },
+  // The vendor picker (?vendor=…): each vendor has its own dev bot (one webhook scheme per bot, src/demo/demo-vendors.ts).
+  const VENDORS: Record<string, { kind: 'token' | 'proof'; adapter: string; webhook: string }> = {
+    inbenta: { kind: 'token', adapter: "chatwarden.adapters.inbenta(sdk, 'user_token') calls the Chatbot SDK's addVariable.", webhook: 'Inbenta posts the action parameters form-encoded, with a shared header key.' },
+    chatbotcom: { kind: 'token', adapter: "chatwarden.adapters.chatbotcom(BE_API, 'user_token') calls BE_API.setSessionAttributes.", webhook: 'ChatBot.com posts JSON with the session attributes under attributes, with the connection\'s custom header.' },
+    chatbase: { kind: 'token', adapter: "chatwarden.adapters.chatbase(chatbase, { metadataKey: 'user_token' }) calls chatbase('identify', { user_id, user_hash, user_metadata }).", webhook: 'Chatbase posts JSON signed with x-chatbase-signature (HMAC-SHA1); where it carries user_metadata is unconfirmed, so tokenField is configurable.' },
+    salesiq: { kind: 'token', adapter: "chatwarden.adapters.salesiq($zoho.salesiq, 'user_token') calls $zoho.salesiq.visitor.info.", webhook: 'ConvoKraft posts JSON signed with X-CONVOKRAFT-SIGNATURE (DSA); that visitor info arrives in sessionData is unconfirmed, so tokenField is configurable.' },
+    zendesk: { kind: 'proof', adapter: "chatwarden.adapters.zendesk(zE) hands the Messenger a signed JWT through zE('messenger', 'loginUser', callback).", webhook: 'Zendesk checks the JWT itself and sends no chatwarden token in its webhooks: your handler verifies the token your site holds.' },
+    intercom: { kind: 'proof', adapter: 'chatwarden.adapters.intercom(Intercom) boots the Messenger with intercom_user_jwt.', webhook: 'Intercom checks the JWT itself and sends no chatwarden token in its webhooks: your handler verifies the token your site holds.' },
+    salesforce: { kind: 'proof', adapter: 'chatwarden.adapters.salesforce(embeddedservice_bootstrap) calls userVerificationAPI.setIdentityToken with an RS256 JWT.', webhook: 'Salesforce checks the JWT against your JWKS and sends no chatwarden token: your handler verifies the token your site holds.' },
   };
-  chatwarden.adapters.inbenta(mockSdk, 'user_token');
+  const requested = new URLSearchParams(location.search).get('vendor') ?? '';
+  const vendor = Object.prototype.hasOwnProperty.call(VENDORS, requested) ? requested : '';
+  const bot = vendor === '' ? 'demo' : VENDORS[vendor].kind === 'token' ? `demo-${vendor}` : 'demo-proofs';
+  byId<HTMLSelectElement>('vendor').value = vendor;
+
+  const EMPTY_LOG = vendor === '' ? 'No addVariable call yet.' : 'No widget API call yet.';
+  variableLog.textContent = EMPTY_LOG;
+  const shown = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && v !== '' ? short(v) : typeof v === 'function' ? '<callback>' : v));
+  const record = (call: string, args: unknown[]) => {
+    const line = `${new Date().toLocaleTimeString()}  ${call}(${args.map(shown).join(', ')})`;
+    variableLog.textContent = variableLog.textContent === EMPTY_LOG ? line : `${variableLog.textContent}\n${line}`;
+  };
+
+  // What the mock widget holds: the vendor sends it back in its webhook (token vendors).
+  let carried: Record<string, unknown> = {};
+  let current: Token | null = null;
+  const variables: Record<string, string> = {};
+  const adapters = (chatwarden as unknown as { adapters: Record<string, (...args: unknown[]) => unknown> }).adapters;
+  const mocks: Record<string, () => void> = {
+    // Mocks of each vendor's documented widget API (VENDORS.md): they record every call.
+    '': () => adapters.inbenta({ addVariable: (name: string, value: string) => { variables[name] = value; record('sdk.addVariable', [name, value]); return Promise.resolve(); } }, 'user_token'),
+    inbenta: () => adapters.inbenta({ addVariable: (name: string, value: string) => { carried[name] = value; record('sdk.addVariable', [name, value]); return Promise.resolve(); } }, 'user_token'),
+    chatbotcom: () =>
+      adapters.chatbotcom(
+        {
+          setSessionAttributes: (attributes: Record<string, unknown>) => { carried = { ...carried, ...attributes }; record('BE_API.setSessionAttributes', [attributes]); },
+          resetSession: () => { carried = {}; record('BE_API.resetSession', []); },
+        },
+        'user_token',
+      ),
+    chatbase: () =>
+      adapters.chatbase((command: string, payload?: Record<string, unknown>) => {
+        record('chatbase', payload === undefined ? [command] : [command, payload]);
+        carried = command === 'identify' && payload ? payload : {};
+      }, { metadataKey: 'user_token' }),
+    salesiq: () => adapters.salesiq({ visitor: { info: (values: Record<string, unknown>) => { carried = { ...carried, ...values }; record('$zoho.salesiq.visitor.info', [values]); } } }, 'user_token'),
+    zendesk: () =>
+      adapters.zendesk((...args: unknown[]) => {
+        record('zE', args);
+        // The Messenger asks for the JWT through the callback after loginUser.
+        if (args[1] === 'loginUser' && typeof args[2] === 'function') (args[2] as (cb: (jwt: string) => void) => void)((jwt) => record('loginUser callback → jwt', [jwt]));
+      }),
+    intercom: () => adapters.intercom((...args: unknown[]) => record('Intercom', args), { appId: 'demo_app' }),
+    salesforce: () =>
+      adapters.salesforce({
+        userVerificationAPI: {
+          setIdentityToken: (token: unknown) => record('embeddedservice_bootstrap.userVerificationAPI.setIdentityToken', [token]),
+          clearSession: (flag: unknown) => record('embeddedservice_bootstrap.userVerificationAPI.clearSession', [flag]),
+        },
+      }),
+  };
+  mocks[vendor]();
+  if (vendor !== '') {
+    byId<HTMLParagraphElement>('adapter-note').textContent = `${VENDORS[vendor].adapter} Refreshes re-apply it; logout clears it. The log below is the mock widget API recording each call.`;
+    byId<HTMLParagraphElement>('webhook-note').textContent = `${VENDORS[vendor].webhook} The mock handler forwards the call to chatwarden (server side, with its API key) and answers.`;
+  }
   chatwarden.onToken((token) => {
+    current = token;
     logoutButton.disabled = token === null;
     status.textContent = token ? `Logged in. Token expires at ${new Date(token.expiresAt).toLocaleTimeString()}; embed.js refreshes it before then.` : 'Not logged in.';
   });
@@ -139,7 +211,7 @@ export function demoPageScript(): void {
 
   /** The login this page has open, if any: only its own ending may hide the frame or change the status. */
   let open: { mode: 'popup' | 'iframe' } | null = null;
-  const options = (mode: 'popup' | 'iframe') => ({ bot: 'demo', mode, conversation, ...(mode === 'iframe' && { container: frame }) });
+  const options = (mode: 'popup' | 'iframe') => ({ bot, mode, conversation, ...(mode === 'iframe' && { container: frame }) });
 
   async function login(mode: 'popup' | 'iframe') {
     if (open && open.mode === mode) {
@@ -182,11 +254,16 @@ export function demoPageScript(): void {
       const response = await fetch('/demo/webhook', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ action, token: variables.user_token || undefined }),
+        body: JSON.stringify(
+          vendor === ''
+            ? { action, token: variables.user_token || undefined }
+            : { action, vendor, carried, token: VENDORS[vendor].kind === 'proof' ? current?.token : undefined },
+        ),
       });
-      const result = (await response.json()) as { request?: unknown; response?: unknown; reply?: string; message?: string };
+      const result = (await response.json()) as { vendorCall?: unknown; request?: unknown; response?: unknown; reply?: string; message?: string };
+      const received = result.vendorCall ? `${vendor} → webhook handler\n${JSON.stringify(result.vendorCall, null, 2)}\n\n` : '';
       webhookLog.textContent = result.request
-        ? `webhook handler → chatwarden\n${JSON.stringify(result.request, null, 2)}\n\nchatwarden → webhook handler\n${JSON.stringify(result.response, null, 2)}`
+        ? `${received}webhook handler → chatwarden\n${JSON.stringify(result.request, null, 2)}\n\nchatwarden → webhook handler\n${JSON.stringify(result.response, null, 2)}`
         : JSON.stringify(result, null, 2);
       say('bot', result.reply ?? result.message ?? 'Something went wrong.');
     });

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { DEMO_CSS, DEMO_HTML, demoPageScript } from './demo-page.js';
 import { DEMO_ACTIONS, DemoWebhookService, type DemoAction, type DemoWebhookResult } from './demo-webhook.service.js';
+import { DEMO_VENDORS, type DemoVendor } from './demo-vendors.js';
 
 export class DemoWebhookDto {
   @IsIn(Object.keys(DEMO_ACTIONS))
@@ -12,6 +13,14 @@ export class DemoWebhookDto {
 
   @IsOptional() @IsString() @MaxLength(4096)
   token?: string;
+
+  /** The picker's vendor; without it, the plain walk-through (bot `demo`). */
+  @IsOptional() @IsIn(Object.keys(DEMO_VENDORS))
+  vendor?: DemoVendor;
+
+  /** What the mock widget received from the embed.js adapter, for the mock vendor to send back. */
+  @IsOptional() @IsObject()
+  carried?: Record<string, unknown>;
 }
 
 const DEMO_JS = `'use strict';\n(${demoPageScript.toString()})();\n`;
@@ -50,6 +59,7 @@ export class DemoController {
   @HttpCode(200)
   runWebhook(@Body() body: DemoWebhookDto): Promise<DemoWebhookResult> {
     this.devOnly();
+    if (body.vendor !== undefined) return this.webhook.handleVendor(body.vendor, body.action, body.carried ?? {}, body.token);
     return this.webhook.handle(body.action, body.token);
   }
 
