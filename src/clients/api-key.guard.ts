@@ -1,7 +1,8 @@
 /**
  * Server-to-server routes take `Authorization: Bearer <API key>` and need a
  * scope: `@RequireScope('verify')` on the handler. The rules live in
- * ApiClientService.authorize, shared with the Fastify-native verify route.
+ * ApiClientService.authorize, shared with the Fastify-native verify routes
+ * through apiKeyHook.
  */
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -13,6 +14,22 @@ export const RequireScope = (scope: Scope) => SetMetadata(SCOPE_KEY, scope);
 export interface RequestWithClient {
   headers: Record<string, string | string[] | undefined>;
   apiClient?: AuthorizedClient;
+}
+
+/**
+ * The Fastify-native routes' onRequest hook: the API key before anything
+ * about the body (SPEC.md "Errors for integrators"); the authorized client is
+ * kept on the request for the bot rule.
+ */
+export function apiKeyHook(clients: ApiClientService, scope: Scope) {
+  return (request: RequestWithClient, _reply: unknown, done: (error?: Error) => void): void => {
+    try {
+      request.apiClient = clients.authorize(request.headers.authorization, scope);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
+  };
 }
 
 @Injectable()

@@ -12,7 +12,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
-import type { RequestWithClient } from '../clients/api-key.guard.js';
+import { apiKeyHook, type RequestWithClient } from '../clients/api-key.guard.js';
 import type { ErrorCode } from '../common/error-catalog.js';
 import { describeError, errorHeaders } from '../common/error.filter.js';
 import { jsonBodyHook } from '../common/request-input.js';
@@ -65,22 +65,13 @@ export class VerifySignatureRoute implements OnModuleInit {
       url: VERIFY_SIGNATURE_PATH,
       schema: { body: VERIFY_SIGNATURE_REQUEST, response: { 200: SIGNATURE_VERIFICATION_RESPONSE } },
       // The API key before anything about the body (SPEC.md "Errors for integrators"); then its type and text.
-      onRequest: (request, _reply, done) => done(this.unauthorized(request)),
+      onRequest: apiKeyHook(this.clients, 'verify'),
       preValidation: jsonBodyHook,
       handler: (request) => this.handle(request as FastifyRequest<{ Body: SignatureInput }>),
       errorHandler: (error, request, reply) => this.fail(error, request, reply),
     });
   }
 
-  /** Authorizes the request's API key for `verify` (kept on the request for the bot rule), or answers its refusal. */
-  private unauthorized(request: FastifyRequest): Error | undefined {
-    try {
-      (request as RequestWithClient).apiClient = this.clients.authorize(request.headers.authorization, 'verify');
-      return undefined;
-    } catch (error) {
-      return error as Error;
-    }
-  }
 
   /** Fastify sends what the promise resolves to, through the response schema's serializer; a throw or rejection goes to `fail`. */
   private handle(request: FastifyRequest<{ Body: SignatureInput }>): Promise<SignatureVerification> {

@@ -11,7 +11,7 @@ import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common'
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiClientService } from '../clients/api-client.service.js';
-import type { RequestWithClient } from '../clients/api-key.guard.js';
+import { apiKeyHook, type RequestWithClient } from '../clients/api-key.guard.js';
 import { describeError, errorHeaders } from '../common/error.filter.js';
 import { jsonBodyHook } from '../common/request-input.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -41,22 +41,13 @@ export class VerifyTokenRoute implements OnModuleInit {
       url: VERIFY_TOKEN_PATH,
       schema: { body: VERIFY_TOKEN_REQUEST, response: { 200: VERIFIED_TOKEN_RESPONSE } },
       // The API key before anything about the body (SPEC.md "Errors for integrators"); then its type and text.
-      onRequest: (request, _reply, done) => done(this.unauthorized(request)),
+      onRequest: apiKeyHook(this.clients, 'verify'),
       preValidation: jsonBodyHook,
       handler: (request, reply) => this.handle(request as FastifyRequest<{ Body: VerifyTokenRequest }>, reply),
       errorHandler: (error, request, reply) => this.fail(error, request, reply),
     });
   }
 
-  /** Authorizes the request's API key for `verify` (kept on the request for the bot rule), or answers its refusal. */
-  private unauthorized(request: FastifyRequest): Error | undefined {
-    try {
-      (request as RequestWithClient).apiClient = this.clients.authorize(request.headers.authorization, 'verify');
-      return undefined;
-    } catch (error) {
-      return error as Error;
-    }
-  }
 
   private async handle(request: FastifyRequest<{ Body: VerifyTokenRequest }>, reply: FastifyReply): Promise<void> {
     const client = (request as RequestWithClient).apiClient!;
