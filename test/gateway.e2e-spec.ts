@@ -1,0 +1,348 @@
+/**
+ * The webhook gateway end to end (SPEC.md "Webhook gateway"): a vendor body
+ * signed with the `standardwebhooks` library, chatwarden on loopback, and a
+ * REAL upstream HTTP server on loopback that records every request it gets.
+ * Allowed calls arrive byte-exact with an assertion that jose verifies
+ * against the JWKS fetched over HTTP; refusals and failures never reach it
+ * (or, for failures, reach it and come back as "try again").
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import request from 'supertest';
+import { Webhook } from 'standardwebhooks';
+import { SigningKeyAdmin } from '../src/keys/signing-key-admin.service.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const WHSEC = `whsec_${Buffer.alloc(32, 0x47).toString('base64')}`;
+const OTHER_WHSEC = `whsec_${Buffer.alloc(32, 0x13).toString('base64')}`;
+
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** The handler behind the gateway: records what it gets; `behave` by path decides the answer. */
+class Upstream {
+  readonly received: Received[] = [];
+  behave = new Map<string, (res: ServerResponse) => void>();
+  private server!: Server;
+  private readonly sockets = new Set<import('node:net').Socket>();
+  port = 0;
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
+        const behaviour = this.behave.get(req.url!);
+        if (behaviour) return behaviour(res);
+        res.writeHead(200, { 'content-type': 'application/vnd.shop+json' });
+        res.end(JSON.stringify({ ok: true, path: req.url }));
+      });
+    });
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  reset(): void {
+    this.received.length = 0;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const upstream = new Upstream();
+/** A port nothing listens on: taken, then closed. */
+let deadPort = 0;
+let t: TestApp;
+
+beforeAll(async () => {
+  await upstream.start();
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  deadPort = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  t = await startTestApp((raw) => {
+    const bots = raw.bots as Record<string, Record<string, unknown>>;
+    const actions = { 'orders.lookup': ['orders:read'], 'orders.refund': ['orders:refund'], slow: [], big: [], broken: [], moved: [], huge: [] };
+    bots.shop.actions = actions;
+    bots.shop.webhook = { scheme: 'standard-webhooks', secrets: [WHSEC], conversationField: 'conversation.id' };
+    bots.shop.gateway = { upstream: `http://127.0.0.1:${upstream.port}/chat`, timeoutSeconds: 1, audience: 'orders-handlers' };
+    // other: the action in the body, refusals and failures in ChatBot.com's reply format, audience by default.
+    bots.other.actions = { 'orders.lookup': ['orders:read'] };
+    bots.other.webhook = { scheme: 'standard-webhooks', secrets: [OTHER_WHSEC], reply: 'chatbotcom' };
+    bots.other.gateway = { upstream: `http://127.0.0.1:${upstream.port}/other/`, actionField: 'action', timeoutSeconds: 1 };
+    bots.nogateway = { origins: ['https://n.example.com'], actions: { 'orders.lookup': [] }, webhook: { scheme: 'standard-webhooks', secrets: [OTHER_WHSEC], reply: 'chatbotcom' } };
+    bots.down = {
+      origins: ['https://down.example.com'],
+      actions: { 'orders.lookup': ['orders:read'] },
+      webhook: { scheme: 'standard-webhooks', secrets: [WHSEC] },
+      gateway: { upstream: `http://127.0.0.1:${deadPort}/x`, timeoutSeconds: 1 },
+    };
+  });
+  await t.app.get(SigningKeyAdmin).rotate('ES256', 0);
+});
+afterAll(async () => {
+  await t?.close();
+  await upstream.stop();
+});
+beforeEach(() => upstream.reset());
+
+async function issue(bot: string, roles = ['customer'], conversationId?: string): Promise<string> {
+  const response = await request(t.url)
+    .post('/v1/tokens')
+    .set({ authorization: `Bearer ${t.apiKeys.issue}` })
+    .send({ bot, subject: 'alice', roles, ...(conversationId !== undefined && { conversationId }) });
+  expect(response.status).toBe(201);
+  return response.body.token;
+}
+
+/** Standard Webhooks headers for `body`, signed by the standardwebhooks library (not chatwarden's code). */
+function vendorHeaders(body: string, secret = WHSEC, id = `msg_${randomUUID()}`): Record<string, string> {
+  const at = new Date();
+  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) };
+}
+
+/** POSTs `body` to the gateway with Node's fetch, exactly these bytes. */
+function hook(path: string, body: string, headers: Record<string, string>): Promise<Response> {
+  return fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+/** Like hook, but the path goes out exactly as written (fetch would resolve `..` and `%2E%2E`). */
+function rawHook(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(t.url);
+    const req = httpRequest({ hostname, port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const jwksUrl = () => new URL('/.well-known/jwks.json', t.url);
+
+describe('allowed calls', () => {
+  it('are forwarded byte-exact with the vendor headers and a Chatwarden-Assertion that jose verifies against the JWKS over HTTP', async () => {
+    const token = await issue('shop', ['customer'], 'c-9');
+    // Odd spacing and key order: any re-serialization would change the bytes.
+    const body = `{ "user_token":"${token}",  "conversation": {"id":"c-9"}, "text":"where is my order? \u00e9" }`;
+    const headers: Record<string, string> = { ...vendorHeaders(body), 'x-vendor-trace': 'abc', 'chatwarden-assertion': 'forged.by.caller', authorization: `Bearer ${t.apiKeys.verify}`, 'x-request-id': 'mine' };
+    const response = await hook('/hooks/shop/orders.lookup', body, headers);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.shop+json');
+    expect(await response.json()).toEqual({ ok: true, path: '/chat/orders.lookup' });
+
+    expect(upstream.received).toHaveLength(1);
+    const [got] = upstream.received;
+    expect(got.method).toBe('POST');
+    expect(got.url).toBe('/chat/orders.lookup');
+    expect(got.body.equals(Buffer.from(body, 'utf8'))).toBe(true);
+    expect(got.headers['content-type']).toBe('application/json');
+    expect(got.headers['webhook-id']).toBe(headers['webhook-id']);
+    expect(got.headers['webhook-signature']).toBe(headers['webhook-signature']);
+    expect(got.headers['x-vendor-trace']).toBe('abc');
+    // Chatwarden's own API key is never forwarded; the caller's request id and assertion are replaced.
+    expect(got.headers.authorization).toBeUndefined();
+    // The request's id (a well-formed one the vendor sent is kept): the same as on the audit lines.
+    expect(got.headers['x-request-id']).toBe('mine');
+    const assertion = got.headers['chatwarden-assertion'];
+    expect(typeof assertion).toBe('string');
+    expect(assertion).not.toBe('forged.by.caller');
+
+    const jwks = createRemoteJWKSet(jwksUrl());
+    const { payload, protectedHeader } = await jwtVerify(assertion as string, jwks, {
+      algorithms: ['ES256'],
+      issuer: t.config.publicUrl,
+      audience: 'orders-handlers',
+      typ: 'chatwarden-assertion+jwt',
+    });
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'chatwarden-assertion+jwt' });
+    expect(typeof protectedHeader.kid).toBe('string');
+    expect(payload).toMatchObject({ sub: 'alice', bot: 'shop', act: 'orders.lookup', conv: 'c-9', amr: ['trusted'], jti: headers['webhook-id'] });
+    expect(payload.perms).toEqual(expect.arrayContaining(['orders:read']));
+    expect(typeof payload.sid).toBe('string');
+    expect(payload.exp! - payload.iat!).toBe(60);
+  });
+
+  it('takes the action from actionField when the URL names none; the default audience is the upstream origin', async () => {
+    const token = await issue('other');
+    const body = JSON.stringify({ action: 'orders.lookup', user_token: token });
+    const response = await hook('/hooks/other', body, vendorHeaders(body, OTHER_WHSEC));
+    expect(response.status).toBe(200);
+    expect(upstream.received.map((r) => r.url)).toEqual(['/other/orders.lookup']);
+    expect(upstream.received[0].headers['x-request-id']).toMatch(/^\S+$/);
+    const assertion = upstream.received[0].headers['chatwarden-assertion'] as string;
+    const { payload } = await jwtVerify(assertion, createRemoteJWKSet(jwksUrl()), {
+      algorithms: ['ES256'],
+      issuer: t.config.publicUrl,
+      audience: `http://127.0.0.1:${upstream.port}`,
+      typ: 'chatwarden-assertion+jwt',
+    });
+    expect(payload.act).toBe('orders.lookup');
+    expect(decodeProtectedHeader(assertion).alg).toBe('ES256');
+  });
+});
+
+describe('refusals never reach the upstream', () => {
+  it('bad signature, no token, permission denied: JSON 401/403 without a reply format', async () => {
+    const token = await issue('shop');
+    const body = JSON.stringify({ user_token: token });
+    const forged = await hook('/hooks/shop/orders.lookup', body, vendorHeaders(body, OTHER_WHSEC));
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ error: 'signature_invalid' });
+
+    const noToken = JSON.stringify({ text: 'hi' });
+    const anonymous = await hook('/hooks/shop/orders.lookup', noToken, vendorHeaders(noToken));
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: 'token_missing' });
+
+    const denied = await hook('/hooks/shop/orders.refund', body, vendorHeaders(body));
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({ error: 'permission_denied' });
+
+    const unsigned = await hook('/hooks/shop/orders.lookup', body, {});
+    expect(unsigned.status).toBe(401);
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('answers in the vendor format of webhook.reply (ChatBot.com) with status 200', async () => {
+    const body = JSON.stringify({ action: 'orders.lookup', text: 'no token here' });
+    const response = await hook('/hooks/other', body, vendorHeaders(body, OTHER_WHSEC));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ responses: [{ type: 'text', message: 'Please log in to continue.' }], attributes: { chatwarden_error: 'token_missing' } });
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('unknown bot, bot without a gateway, unknown action, prototype names, action with path characters', async () => {
+    const token = await issue('shop');
+    const body = JSON.stringify({ user_token: token });
+    const cases: Array<[string, number, string]> = [
+      ['/hooks/nobody/orders.lookup', 400, 'unknown_bot'],
+      ['/hooks/__proto__/orders.lookup', 400, 'unknown_bot'],
+      ['/hooks/constructor', 400, 'unknown_bot'],
+      ['/hooks/shop/orders.delete', 400, 'unknown_action'],
+      ['/hooks/shop/toString', 400, 'unknown_action'],
+      ['/hooks/shop/__proto__', 400, 'unknown_action'],
+      ['/hooks/shop/..%2Fadmin', 400, 'unknown_action'],
+      ['/hooks/shop/orders.lookup%2F..%2F..%2Fadmin', 400, 'unknown_action'],
+      ['/hooks/shop/..', 400, 'unknown_action'],
+      ['/hooks/shop/%2E%2E', 400, 'unknown_action'],
+    ];
+    for (const [path, status, error] of cases) {
+      const response = await rawHook(path, body, vendorHeaders(body));
+      expect({ path, ...response }).toMatchObject({ path, status, body: { error } });
+    }
+    // A configured bot without a gateway block: refused in its vendor's format (ChatBot.com: status 200).
+    const none = await hook('/hooks/nogateway/orders.lookup', body, vendorHeaders(body, OTHER_WHSEC));
+    expect(none.status).toBe(200);
+    expect(await none.json()).toMatchObject({ attributes: { chatwarden_error: 'gateway_not_configured' } });
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('a vendor body over the limit is refused with 413', async () => {
+    const body = JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) });
+    const response = await hook('/hooks/shop/orders.lookup', body, vendorHeaders(body));
+    expect(response.status).toBe(413);
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('a replayed delivery is refused the second time', async () => {
+    const token = await issue('shop');
+    const body = JSON.stringify({ user_token: token });
+    const headers = vendorHeaders(body);
+    expect((await hook('/hooks/shop/orders.lookup', body, headers)).status).toBe(200);
+    const again = await hook('/hooks/shop/orders.lookup', body, headers);
+    expect(again.status).toBe(401);
+    expect(await again.json()).toMatchObject({ error: 'replayed' });
+    expect(upstream.received).toHaveLength(1);
+  });
+});
+
+describe('upstream failures answer "try again", never hang', () => {
+  const call = async (action: string) => {
+    const token = await issue('shop');
+    const body = JSON.stringify({ user_token: token });
+    return hook(`/hooks/shop/${action}`, body, vendorHeaders(body));
+  };
+
+  it('timeout: 504 upstream_timeout after timeoutSeconds', async () => {
+    upstream.behave.set('/chat/slow', () => undefined); // never answers
+    const response = await call('slow');
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({ error: 'upstream_timeout' });
+    expect(upstream.received).toHaveLength(1);
+  });
+
+  it('5xx: 502 upstream_unavailable, the upstream body is not relayed', async () => {
+    upstream.behave.set('/chat/broken', (res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('stack trace of the handler');
+    });
+    const response = await call('broken');
+    expect(response.status).toBe(502);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ error: 'upstream_unavailable' });
+    expect(text).not.toContain('stack trace');
+  });
+
+  it('an answer over 1 MiB (declared or streamed) is not relayed', async () => {
+    upstream.behave.set('/chat/big', (res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(Buffer.alloc(1024 * 1024 + 1, 0x61));
+    });
+    upstream.behave.set('/chat/huge', (res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }); // chunked, no length
+      for (let i = 0; i < 5; i += 1) res.write(Buffer.alloc(512 * 1024, 0x62));
+      res.end();
+    });
+    for (const action of ['big', 'huge']) {
+      const response = await call(action);
+      expect(response.status).toBe(502);
+      expect(await response.json()).toMatchObject({ error: 'upstream_unavailable' });
+    }
+  });
+
+  it('a redirect is not followed', async () => {
+    upstream.behave.set('/chat/moved', (res) => {
+      res.writeHead(302, { location: `http://127.0.0.1:${upstream.port}/elsewhere` });
+      res.end();
+    });
+    const response = await call('moved');
+    expect(response.status).toBe(502);
+    expect(upstream.received.map((r) => r.url)).toEqual(['/chat/moved']);
+  });
+
+  it('connection refused: 502, and in the vendor format for a bot with webhook.reply', async () => {
+    const token = await issue('down');
+    const body = JSON.stringify({ user_token: token });
+    const response = await hook('/hooks/down/orders.lookup', body, vendorHeaders(body));
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ error: 'upstream_unavailable' });
+  });
+});
+
+describe('metrics', () => {
+  it('counts forwarded calls, refusals by reason, upstream failures by kind and upstream latency', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    expect(text).toMatch(/^chatwarden_gateway_forwarded_total [1-9]/m);
+    expect(text).toMatch(/^chatwarden_gateway_refused_total\{reason="signature_invalid"\} [1-9]/m);
+    expect(text).toMatch(/^chatwarden_gateway_upstream_failures_total\{kind="timeout"\} [1-9]/m);
+    expect(text).toMatch(/^chatwarden_gateway_upstream_failures_total\{kind="unreachable"\} [1-9]/m);
+    expect(text).toMatch(/^chatwarden_gateway_upstream_duration_seconds_count\{result="ok"\} [1-9]/m);
+  });
+});
