@@ -12,7 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { SigningKeyAdmin } from '../src/keys/signing-key-admin.service.js';
+import { AssertionError, assertionHook, assertionMiddleware, verifyAssertion, type AssertedRequest, type AssertedUser } from '../client/src/index.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const WHSEC = `whsec_${Buffer.alloc(32, 0x47).toString('base64')}`;
@@ -64,6 +66,10 @@ class Upstream {
 }
 
 const upstream = new Upstream();
+/** Handlers that use the client's middleware (no other chatwarden code): node:http and Fastify. */
+let nodeHandler: Server;
+let fastifyHandler: FastifyInstance;
+const clientOptions = (audience: string) => ({ jwksUrl: new URL('/.well-known/jwks.json', t.url), audience, issuer: t.config.publicUrl });
 /** A port nothing listens on: taken, then closed. */
 let deadPort = 0;
 let t: TestApp;
@@ -74,6 +80,18 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   deadPort = (probe.address() as AddressInfo).port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
+  nodeHandler = createServer((req, res) =>
+    assertionMiddleware(clientOptions('node-handlers'))(req, res, (error) => {
+      if (error) throw error;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ handledFor: (req as AssertedRequest).chatwardenUser!.subject }));
+    }),
+  );
+  await new Promise<void>((resolve) => nodeHandler.listen(0, '127.0.0.1', resolve));
+  fastifyHandler = Fastify();
+  fastifyHandler.addHook('preHandler', (request, reply) => assertionHook(clientOptions('fastify-handlers'))(request as never, reply as never));
+  fastifyHandler.post('/f/:action', async (request) => ({ handledFor: (request as unknown as { chatwardenUser: AssertedUser }).chatwardenUser.subject }));
+  await fastifyHandler.listen({ port: 0, host: '127.0.0.1' });
   t = await startTestApp((raw) => {
     const bots = raw.bots as Record<string, Record<string, unknown>>;
     const actions = { 'orders.lookup': ['orders:read'], 'orders.refund': ['orders:refund'], slow: [], big: [], broken: [], moved: [], huge: [] };
@@ -84,6 +102,17 @@ beforeAll(async () => {
     bots.other.actions = { 'orders.lookup': ['orders:read'] };
     bots.other.webhook = { scheme: 'standard-webhooks', secrets: [OTHER_WHSEC], reply: 'chatbotcom' };
     bots.other.gateway = { upstream: `http://127.0.0.1:${upstream.port}/other/`, actionField: 'action', timeoutSeconds: 1 };
+    for (const [name, port, path, audience] of [
+      ['mw', (nodeHandler.address() as AddressInfo).port, '/n', 'node-handlers'],
+      ['fast', (fastifyHandler.server.address() as AddressInfo).port, '/f', 'fastify-handlers'],
+    ] as const) {
+      bots[name] = {
+        origins: ['https://m.example.com'],
+        actions: { 'orders.lookup': ['orders:read'] },
+        webhook: { scheme: 'standard-webhooks', secrets: [WHSEC] },
+        gateway: { upstream: `http://127.0.0.1:${port}${path}`, timeoutSeconds: 2, audience },
+      };
+    }
     bots.nogateway = { origins: ['https://n.example.com'], actions: { 'orders.lookup': [] }, webhook: { scheme: 'standard-webhooks', secrets: [OTHER_WHSEC], reply: 'chatbotcom' } };
     bots.down = {
       origins: ['https://down.example.com'],
@@ -97,6 +126,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await upstream.stop();
+  await new Promise<void>((resolve) => nodeHandler?.close(() => resolve()));
+  await fastifyHandler?.close();
 });
 beforeEach(() => upstream.reset());
 
@@ -333,6 +364,47 @@ describe('upstream failures answer "try again", never hang', () => {
     const response = await hook('/hooks/down/orders.lookup', body, vendorHeaders(body));
     expect(response.status).toBe(502);
     expect(await response.json()).toMatchObject({ error: 'upstream_unavailable' });
+  });
+});
+
+describe('client/ verifyAssertion and middleware, against the running gateway', () => {
+  it('verifyAssertion gives the user of a forwarded call, and refuses a wrong audience, a missing or altered header', async () => {
+    const token = await issue('shop', ['customer'], 'c-3');
+    const body = JSON.stringify({ user_token: token, conversation: { id: 'c-3' } });
+    expect((await hook('/hooks/shop/orders.lookup', body, vendorHeaders(body))).status).toBe(200);
+    const { headers } = upstream.received[0];
+    const user = await verifyAssertion(headers, clientOptions('orders-handlers'));
+    expect(user).toMatchObject({ subject: 'alice', bot: 'shop', action: 'orders.lookup', conversationId: 'c-3', authMethods: ['trusted'] });
+    expect(user.permissions).toEqual(expect.arrayContaining(['orders:read']));
+    // A fetch Headers works the same.
+    expect((await verifyAssertion(new Headers({ 'chatwarden-assertion': headers['chatwarden-assertion'] as string }), clientOptions('orders-handlers'))).subject).toBe('alice');
+
+    await expect(verifyAssertion(headers, clientOptions('someone-else'))).rejects.toMatchObject({ code: 'assertion_invalid', status: 401 });
+    await expect(verifyAssertion({}, clientOptions('orders-handlers'))).rejects.toMatchObject({ code: 'assertion_missing' });
+    const [h, p, sig] = (headers['chatwarden-assertion'] as string).split('.');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const altered = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'mallory' })).toString('base64url')}.${sig}`;
+    await expect(verifyAssertion({ 'chatwarden-assertion': altered }, clientOptions('orders-handlers'))).rejects.toBeInstanceOf(AssertionError);
+    await expect(verifyAssertion({ 'chatwarden-assertion': [altered, altered] }, clientOptions('orders-handlers'))).rejects.toMatchObject({ code: 'assertion_invalid' });
+  });
+
+  it('the node:http middleware and the Fastify hook put the user on the request; a call around the gateway is refused 401', async () => {
+    for (const bot of ['mw', 'fast']) {
+      const token = await issue(bot);
+      const body = JSON.stringify({ user_token: token });
+      const response = await hook(`/hooks/${bot}/orders.lookup`, body, vendorHeaders(body));
+      expect({ bot, status: response.status, body: await response.json() }).toEqual({ bot, status: 200, body: { handledFor: 'alice' } });
+    }
+    const direct = await fetch(`http://127.0.0.1:${(nodeHandler.address() as AddressInfo).port}/n/orders.lookup`, { method: 'POST', body: '{}' });
+    expect(direct.status).toBe(401);
+    expect(await direct.json()).toMatchObject({ error: 'assertion_missing' });
+    const forged = await fetch(`http://127.0.0.1:${(fastifyHandler.server.address() as AddressInfo).port}/f/orders.lookup`, {
+      method: 'POST',
+      headers: { 'chatwarden-assertion': 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJtYWxsb3J5In0.' },
+      body: '{}',
+    });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ error: 'assertion_invalid' });
   });
 });
 
