@@ -12,7 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
+import { jest } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AuditLog } from '../src/observability/audit-log.js';
 import { SigningKeyAdmin } from '../src/keys/signing-key-admin.service.js';
 import { AssertionError, assertionHook, assertionMiddleware, verifyAssertion, type AssertedRequest, type AssertedUser } from '../client/src/index.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -405,6 +407,27 @@ describe('client/ verifyAssertion and middleware, against the running gateway', 
     });
     expect(forged.status).toBe(401);
     expect(await forged.json()).toMatchObject({ error: 'assertion_invalid' });
+  });
+});
+
+describe('audit', () => {
+  it('writes one gateway.forward line per call with the request id (the one forwarded as X-Request-Id), and no token', async () => {
+    const record = jest.spyOn(t.app.get(AuditLog), 'record');
+    try {
+      const token = await issue('shop');
+      const body = JSON.stringify({ user_token: token });
+      await hook('/hooks/shop/orders.lookup', body, { ...vendorHeaders(body), 'x-request-id': 'gw-audit-ok' });
+      await hook('/hooks/shop/orders.refund', body, { ...vendorHeaders(body), 'x-request-id': 'gw-audit-denied' });
+      const lines = record.mock.calls.filter(([event]) => event === 'gateway.forward').map(([, fields]) => fields);
+      expect(lines).toEqual([
+        expect.objectContaining({ requestId: 'gw-audit-ok', bot: 'shop', action: 'orders.lookup', subject: 'alice', outcome: 'forwarded', status: 200 }),
+        expect.objectContaining({ requestId: 'gw-audit-denied', bot: 'shop', action: 'orders.refund', outcome: 'permission_denied' }),
+      ]);
+      expect(upstream.received.map((r) => r.headers['x-request-id'])).toEqual(['gw-audit-ok']);
+      expect(JSON.stringify(record.mock.calls)).not.toContain(token);
+    } finally {
+      record.mockRestore();
+    }
   });
 });
 
