@@ -115,6 +115,12 @@ beforeAll(async () => {
         gateway: { upstream: `http://127.0.0.1:${port}${path}`, timeoutSeconds: 2, audience },
       };
     }
+    bots.cb = {
+      origins: ['https://cb.example.com'],
+      actions: { 'orders.lookup': ['orders:read'] },
+      webhook: { scheme: 'chatbotcom', token: 'cb-verify-token-1234', headers: { 'x-chatbot-key': 'cb-header-key-5678' }, tokenField: 'attributes.user_token', reply: 'chatbotcom' },
+      gateway: { upstream: `http://127.0.0.1:${upstream.port}/cb`, timeoutSeconds: 1 },
+    };
     bots.nogateway = { origins: ['https://n.example.com'], actions: { 'orders.lookup': [] }, webhook: { scheme: 'standard-webhooks', secrets: [OTHER_WHSEC], reply: 'chatbotcom' } };
     bots.down = {
       origins: ['https://down.example.com'],
@@ -228,6 +234,25 @@ describe('allowed calls', () => {
     });
     expect(payload.act).toBe('orders.lookup');
     expect(decodeProtectedHeader(assertion).alg).toBe('ES256');
+  });
+});
+
+describe('ChatBot.com through the gateway', () => {
+  it('answers the verification GET with the challenge, and keeps the connection credentials from the upstream', async () => {
+    const handshake = await fetch(`${t.url}/hooks/cb?challenge=ch-42&token=cb-verify-token-1234`);
+    expect(handshake.status).toBe(200);
+    expect(await handshake.text()).toBe('ch-42');
+    const wrong = await fetch(`${t.url}/hooks/cb?challenge=ch-42&token=nope`);
+    expect(wrong.status).toBe(200); // ChatBot.com reply format
+    expect(await wrong.text()).not.toContain('ch-42');
+
+    const token = await issue('cb');
+    const body = JSON.stringify({ chatId: 'c1', attributes: { user_token: token } });
+    const response = await hook('/hooks/cb/orders.lookup', body, { 'x-chatbot-key': 'cb-header-key-5678' });
+    expect(response.status).toBe(200);
+    expect(upstream.received.map((r) => r.url)).toEqual(['/cb/orders.lookup']);
+    expect(upstream.received[0].headers['x-chatbot-key']).toBeUndefined();
+    expect(upstream.received[0].body.toString('utf8')).toBe(body);
   });
 });
 

@@ -29,19 +29,19 @@ const CREDENTIALS = new Set(['authorization', 'cookie']);
 
 export function forwardHeaders(
   incoming: Record<string, string | string[] | undefined>,
-  extra: { requestId: string; assertion: string; credentialHeader?: string },
+  extra: { requestId: string; assertion: string; credentialHeaders?: readonly string[] },
 ): Record<string, string | string[]> {
   const named = new Set<string>();
   const connection = incoming.connection;
   for (const value of Array.isArray(connection) ? connection : connection === undefined ? [] : [connection]) {
     for (const name of value.split(',')) named.add(name.trim().toLowerCase());
   }
-  const credential = extra.credentialHeader?.toLowerCase();
+  const credentials = new Set((extra.credentialHeaders ?? []).map((name) => name.toLowerCase()));
   const out: Record<string, string | string[]> = {};
   for (const [rawName, value] of Object.entries(incoming)) {
     if (value === undefined) continue;
     const name = rawName.toLowerCase();
-    if (HOP_BY_HOP.has(name) || REPLACED.has(name) || CREDENTIALS.has(name) || named.has(name) || name === credential) continue;
+    if (HOP_BY_HOP.has(name) || REPLACED.has(name) || CREDENTIALS.has(name) || named.has(name) || credentials.has(name)) continue;
     out[name] = value;
   }
   out['x-request-id'] = extra.requestId;

@@ -24,7 +24,7 @@ import type { BotConfig } from '../config/config.schema.js';
 import { JwtSigner } from '../keys/jwt-signer.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { AuditLog } from '../observability/audit-log.js';
-import { tokenHeaderOf } from '../signatures/webhook-config.dto.js';
+import { tokenHeaderOf, type WebhookConfigDto } from '../signatures/webhook-config.dto.js';
 import { WebhookConfigsService } from '../signatures/webhook-configs.service.js';
 import { extractToken } from '../webhooks/token-extractor.js';
 import { buildVendorReply } from '../webhooks/vendor-replies/vendor-reply-registry.js';
@@ -65,6 +65,12 @@ function incomingHeaders(request: FastifyRequest): Record<string, string | strin
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = value;
   return headers;
+}
+
+/** Headers that carry the vendor's shared credential (a token header, ChatBot.com's custom headers): they stay here. */
+function credentialHeadersOf(webhook: WebhookConfigDto): string[] {
+  const token = tokenHeaderOf(webhook);
+  return [...(token === undefined ? [] : [token]), ...Object.keys(webhook.headers ?? {})];
 }
 
 @Injectable()
@@ -179,7 +185,7 @@ export class GatewayRoute implements OnModuleInit, OnModuleDestroy {
     try {
       answer = await this.upstreams.call({
         url,
-        headers: forwardHeaders(headers, { requestId, assertion, credentialHeader: tokenHeaderOf(webhook) }),
+        headers: forwardHeaders(headers, { requestId, assertion, credentialHeaders: credentialHeadersOf(webhook) }),
         body,
         timeoutMs: (target.gateway.timeoutSeconds ?? DEFAULT_GATEWAY_TIMEOUT_SECONDS) * 1000,
       });

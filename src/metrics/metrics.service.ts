@@ -152,6 +152,7 @@ export class MetricsService implements OnModuleDestroy {
   private readonly decryptionsByKid = new Map<string, CounterCell>();
 
   constructor() {
+    for (const kind of GATEWAY_FAILURE_KINDS) this.gatewayUpstreamFailures.inc({ kind }, 0);
     collectDefaultMetrics({ register: this.registry });
     // Series that exist from the start make rate() and alerts work before the first event.
     for (const result of ['valid', 'refused', 'failed']) this.verifyDuration.cell({ result });
