@@ -385,6 +385,26 @@ describe('upstream failures answer "try again", never hang', () => {
     expect(upstream.received.map((r) => r.url)).toEqual(['/chat/moved']);
   });
 
+  it("the vendor's retry after a 5xx is forwarded again, not refused as replayed (the delivery id was given back)", async () => {
+    let failNext = true;
+    upstream.behave.set('/chat/broken', (res) => {
+      res.writeHead(failNext ? 503 : 200, { 'content-type': 'application/json' });
+      res.end(failNext ? '{}' : '{"ok":"second"}');
+      failNext = false;
+    });
+    const token = await issue('shop');
+    const body = JSON.stringify({ user_token: token });
+    const headers = vendorHeaders(body);
+    expect((await hook('/hooks/shop/broken', body, headers)).status).toBe(502);
+    const retry = await hook('/hooks/shop/broken', body, headers);
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({ ok: 'second' });
+    expect(upstream.received).toHaveLength(2);
+    // Once carried out, the same delivery is a replay.
+    expect((await hook('/hooks/shop/broken', body, headers)).status).toBe(401);
+    expect(upstream.received).toHaveLength(2);
+  });
+
   it('connection refused: 502, and in the vendor format for a bot with webhook.reply', async () => {
     const token = await issue('down');
     const body = JSON.stringify({ user_token: token });

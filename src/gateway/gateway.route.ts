@@ -28,7 +28,9 @@ import { tokenHeaderOf, type WebhookConfigDto } from '../signatures/webhook-conf
 import { WebhookConfigsService } from '../signatures/webhook-configs.service.js';
 import { extractToken } from '../webhooks/token-extractor.js';
 import { buildVendorReply } from '../webhooks/vendor-replies/vendor-reply-registry.js';
+import { ReplayReleaseService } from '../webhooks/replay-release.service.js';
 import { WebhookRefusedError, WebhookVerificationService } from '../webhooks/webhook-verification.service.js';
+import type { ReplayClaim } from '../signatures/signature.service.js';
 import { signAssertion } from './assertion.js';
 import { forwardHeaders } from './forward-headers.js';
 import { DEFAULT_GATEWAY_TIMEOUT_SECONDS, type GatewayConfig } from './gateway-config.js';
@@ -37,6 +39,13 @@ import { UpstreamClient, UpstreamFailure, type UpstreamAnswer } from './upstream
 export const GATEWAY_PREFIX = '/hooks';
 /** Default vendor body limit (as `webhook.maxBodyBytes`); the largest a bot configures raises it. */
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/**
+ * Upstream failures after which the vendor's retry is let through again:
+ * the call was not carried out, or may not have been (a timeout; the
+ * assertion's jti — the delivery id — lets the handler drop a duplicate).
+ * A redirect or an oversized answer would come back the same.
+ */
+const RETRYABLE = new Set(['timeout', 'unreachable', 'status_5xx']);
 /** An action is a name, never a path: no `/`, no `%2F` (decoded before this), no `..`. */
 const ACTION = /^(?!\.{1,2}$)[\w.:@-]{1,128}$/;
 
@@ -87,6 +96,7 @@ export class GatewayRoute implements OnModuleInit, OnModuleDestroy {
     private readonly signer: JwtSigner,
     private readonly audit: AuditLog,
     private readonly metrics: MetricsService,
+    private readonly releases: ReplayReleaseService,
   ) {
     this.publicUrl = config.publicUrl.replace(/\/+$/, '');
   }
@@ -121,6 +131,8 @@ export class GatewayRoute implements OnModuleInit, OnModuleDestroy {
   private async handle(request: FastifyRequest<{ Params: HookParams }>, reply: FastifyReply): Promise<FastifyReply> {
     const requestId = String(request.id);
     const fields: Record<string, unknown> = { requestId, bot: request.params.bot };
+    // The replay record of an allowed delivery: given back when it could not be carried out (see release).
+    let claim: ReplayClaim | undefined;
     try {
       const target = this.target(request.params.bot);
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -140,21 +152,25 @@ export class GatewayRoute implements OnModuleInit, OnModuleDestroy {
           ...(webhook.reply !== undefined && { reply: webhook.reply }),
         },
         BotAccess.ALL,
+        (made) => (claim = made),
       );
       if (decision.challenge !== undefined) {
         this.audit.record('gateway.forward', { ...fields, outcome: 'handshake' });
         return reply.code(200).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(decision.challenge);
       }
-      if (!decision.token || action === undefined) throw appError('unknown_action', { detail: 'the call names no action' });
-      const assertion = await signAssertion(this.signer, {
-        issuer: this.config.publicUrl,
-        audience: target.gateway.audience ?? new URL(target.gateway.upstream).origin,
-        action,
-        token: decision.token,
-        eventId: decision.signature.eventId,
-      });
-      fields.subject = decision.token.subject;
-      return await this.forward(target, action, body, headers, assertion, requestId, webhook.reply, reply, fields);
+      const token = decision.token;
+      if (!token || action === undefined) throw appError('unknown_action', { detail: 'the call names no action' });
+      const assertion = await this.release(claim, fields, () =>
+        signAssertion(this.signer, {
+          issuer: this.config.publicUrl,
+          audience: target.gateway.audience ?? new URL(target.gateway.upstream).origin,
+          action,
+          token,
+          eventId: decision.signature.eventId,
+        }),
+      );
+      fields.subject = token.subject;
+      return await this.forward(target, action, body, headers, assertion, requestId, webhook.reply, reply, fields, claim);
     } catch (error) {
       const answer = this.refusal(error, request.params.bot, requestId);
       const code = error instanceof AppError ? error.code : 'internal_error';
@@ -175,6 +191,7 @@ export class GatewayRoute implements OnModuleInit, OnModuleDestroy {
     vendor: string | undefined,
     reply: FastifyReply,
     fields: Record<string, unknown>,
+    claim: ReplayClaim | undefined,
   ): Promise<FastifyReply> {
     const base = new URL(target.gateway.upstream);
     const url = new URL(`${base.pathname.replace(/\/+$/, '')}/${encodeURIComponent(action)}`, base.origin);
@@ -192,6 +209,8 @@ export class GatewayRoute implements OnModuleInit, OnModuleDestroy {
     } catch (error) {
       if (!(error instanceof UpstreamFailure)) throw error;
       this.metrics.gatewayUpstreamFailure(error.kind, seconds());
+      // Not carried out (or not known to be): the vendor's retry must be judged anew, not refused as replayed.
+      if (claim && RETRYABLE.has(error.kind)) fields.replayRelease = await this.releases.release(claim);
       this.audit.record('gateway.forward', { ...fields, outcome: 'upstream_failure', kind: error.kind, reason: error.reason });
       const code: ErrorCode = error.kind === 'timeout' ? 'upstream_timeout' : 'upstream_unavailable';
       const own = this.ownAnswer(appError(code, { detail: `upstream ${error.kind}` }), vendor, requestId);
@@ -203,6 +222,16 @@ export class GatewayRoute implements OnModuleInit, OnModuleDestroy {
     if (answer.contentType !== undefined) reply.header('content-type', answer.contentType);
     else reply.removeHeader('content-type');
     return reply.send(answer.body);
+  }
+
+  /** Runs `step`; if it fails, gives the delivery's replay record back first (the failure is ours, not the delivery's). */
+  private async release<T>(claim: ReplayClaim | undefined, fields: Record<string, unknown>, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (claim) fields.replayRelease = await this.releases.release(claim);
+      throw error;
+    }
   }
 
   /** The bot named in the path, looked up as an own key, with its gateway block. */

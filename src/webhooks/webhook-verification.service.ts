@@ -102,8 +102,12 @@ export class WebhookVerificationService {
     @Inject(VENDOR_REPLIES) private readonly replies: VendorReplyRegistry,
   ) {}
 
-  /** `access`: the bots the calling API key may act for. */
-  async verify(input: VerifyWebhookDto, access: BotAccess): Promise<WebhookVerification> {
+  /**
+   * `access`: the bots the calling API key may act for. `onClaim` (the
+   * gateway) learns the replay record an allowed delivery made, to give it
+   * back when the call could not be carried out after all (upstream down).
+   */
+  async verify(input: VerifyWebhookDto, access: BotAccess, onClaim?: (claim: ReplayClaim) => void): Promise<WebhookVerification> {
     const fields: Record<string, unknown> = { bot: input.bot ?? access.implied };
     if (input.action !== undefined) fields.action = input.action;
     let stage: WebhookStage = 'signature';
@@ -132,6 +136,7 @@ export class WebhookVerificationService {
         conversationId: conversationOf(found.conversationId, input.conversationId),
       });
       this.audit.record('webhook.verify', { ...fields, stage, outcome: 'ok', subject: verified.subject, sessionId: verified.sessionId });
+      if (claim && onClaim) onClaim(claim);
       return { valid: true, signature, token: withoutKid(verified) };
     } catch (error) {
       const failure = failureOf(error);
