@@ -468,6 +468,12 @@ describe('audit', () => {
         expect.objectContaining({ requestId: 'gw-audit-ok', bot: 'shop', action: 'orders.lookup', subject: 'alice', outcome: 'forwarded', status: 200 }),
         expect.objectContaining({ requestId: 'gw-audit-denied', bot: 'shop', action: 'orders.refund', outcome: 'permission_denied' }),
       ]);
+      // The decision's own line carries the same id.
+      const decisions = record.mock.calls.filter(([event]) => event === 'webhook.verify').map(([, fields]) => fields);
+      expect(decisions).toEqual([
+        expect.objectContaining({ requestId: 'gw-audit-ok', outcome: 'ok' }),
+        expect.objectContaining({ requestId: 'gw-audit-denied', outcome: 'permission_denied' }),
+      ]);
       expect(upstream.received.map((r) => r.headers['x-request-id'])).toEqual(['gw-audit-ok']);
       expect(JSON.stringify(record.mock.calls)).not.toContain(token);
     } finally {

@@ -19,6 +19,7 @@ import { BotAccess } from '../clients/bot-access.js';
 import { AppError } from '../common/app-error.js';
 import { appError, unknownName, type ErrorCode } from '../common/error-catalog.js';
 import { errorHeaders } from '../common/error.filter.js';
+import { GATEWAY_PATHS } from '../common/hot-paths.js';
 import { AppConfig } from '../config/app-config.js';
 import type { BotConfig } from '../config/config.schema.js';
 import { JwtSigner } from '../keys/jwt-signer.js';
@@ -36,7 +37,6 @@ import { forwardHeaders } from './forward-headers.js';
 import { DEFAULT_GATEWAY_TIMEOUT_SECONDS, type GatewayConfig } from './gateway-config.js';
 import { UpstreamClient, UpstreamFailure, type UpstreamAnswer } from './upstream-client.js';
 
-export const GATEWAY_PREFIX = '/hooks';
 /** Default vendor body limit (as `webhook.maxBodyBytes`); the largest a bot configures raises it. */
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /**
@@ -112,7 +112,7 @@ export class GatewayRoute implements OnModuleInit, OnModuleDestroy {
       // Only here: the exact bytes, whatever the vendor's content type (the JSON parser would re-serialize).
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
-      for (const url of [`${GATEWAY_PREFIX}/:bot`, `${GATEWAY_PREFIX}/:bot/:action`]) {
+      for (const url of GATEWAY_PATHS) {
         scope.route({
           method: ['POST', 'GET'],
           url,
@@ -152,7 +152,7 @@ export class GatewayRoute implements OnModuleInit, OnModuleDestroy {
           ...(webhook.reply !== undefined && { reply: webhook.reply }),
         },
         BotAccess.ALL,
-        (made) => (claim = made),
+        { requestId, onClaim: (made) => (claim = made) },
       );
       if (decision.challenge !== undefined) {
         this.audit.record('gateway.forward', { ...fields, outcome: 'handshake' });

@@ -103,12 +103,14 @@ export class WebhookVerificationService {
   ) {}
 
   /**
-   * `access`: the bots the calling API key may act for. `onClaim` (the
-   * gateway) learns the replay record an allowed delivery made, to give it
-   * back when the call could not be carried out after all (upstream down).
+   * `access`: the bots the calling API key may act for. `caller` is the
+   * webhook gateway: it runs outside the request context (a hot path, see
+   * common/hot-paths.ts), so it names the request id for the audit line, and
+   * it learns the replay record an allowed delivery made, to give it back
+   * when the call could not be carried out after all (upstream down).
    */
-  async verify(input: VerifyWebhookDto, access: BotAccess, onClaim?: (claim: ReplayClaim) => void): Promise<WebhookVerification> {
-    const fields: Record<string, unknown> = { bot: input.bot ?? access.implied };
+  async verify(input: VerifyWebhookDto, access: BotAccess, caller?: { requestId: string; onClaim(claim: ReplayClaim): void }): Promise<WebhookVerification> {
+    const fields: Record<string, unknown> = { ...(caller && { requestId: caller.requestId }), bot: input.bot ?? access.implied };
     if (input.action !== undefined) fields.action = input.action;
     let stage: WebhookStage = 'signature';
     let signature: SignatureVerification | undefined;
@@ -136,7 +138,7 @@ export class WebhookVerificationService {
         conversationId: conversationOf(found.conversationId, input.conversationId),
       });
       this.audit.record('webhook.verify', { ...fields, stage, outcome: 'ok', subject: verified.subject, sessionId: verified.sessionId });
-      if (claim && onClaim) onClaim(claim);
+      if (claim && caller) caller.onClaim(claim);
       return { valid: true, signature, token: withoutKid(verified) };
     } catch (error) {
       const failure = failureOf(error);
