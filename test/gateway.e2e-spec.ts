@@ -70,6 +70,9 @@ class Upstream {
 const upstream = new Upstream();
 /** Handlers that use the client's middleware (no other chatwarden code): node:http and Fastify. */
 let nodeHandler: Server;
+/** A handler that checks every assertion with a JWKS cache of 2 s and no unknown-kid rescue (30 s cool-down): counts outcomes by kid. */
+let rotationHandler: Server;
+const rotationSeen = { ok: new Map<string, number>(), failures: [] as string[] };
 let fastifyHandler: FastifyInstance;
 const clientOptions = (audience: string) => ({ jwksUrl: new URL('/.well-known/jwks.json', t.url), audience, issuer: t.config.publicUrl });
 /** A port nothing listens on: taken, then closed. */
@@ -90,6 +93,21 @@ beforeAll(async () => {
     }),
   );
   await new Promise<void>((resolve) => nodeHandler.listen(0, '127.0.0.1', resolve));
+  rotationHandler = createServer((req, res) => {
+    req.resume();
+    verifyAssertion(req.headers, { ...clientOptions('rotation-handlers'), cacheMaxAgeMs: 2000, cooldownMs: 30_000 }).then(
+      () => {
+        const kid = decodeProtectedHeader(req.headers['chatwarden-assertion'] as string).kid!;
+        rotationSeen.ok.set(kid, (rotationSeen.ok.get(kid) ?? 0) + 1);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      },
+      (error: unknown) => {
+        rotationSeen.failures.push(String((error as Error).message));
+        res.writeHead(401).end();
+      },
+    );
+  });
+  await new Promise<void>((resolve) => rotationHandler.listen(0, '127.0.0.1', resolve));
   fastifyHandler = Fastify();
   fastifyHandler.addHook('preHandler', (request, reply) => assertionHook(clientOptions('fastify-handlers'))(request as never, reply as never));
   fastifyHandler.post('/f/:action', async (request) => ({ handledFor: (request as unknown as { chatwardenUser: AssertedUser }).chatwardenUser.subject }));
@@ -107,6 +125,7 @@ beforeAll(async () => {
     for (const [name, port, path, audience] of [
       ['mw', (nodeHandler.address() as AddressInfo).port, '/n', 'node-handlers'],
       ['fast', (fastifyHandler.server.address() as AddressInfo).port, '/f', 'fastify-handlers'],
+      ['rot', (rotationHandler.address() as AddressInfo).port, '/r', 'rotation-handlers'],
     ] as const) {
       bots[name] = {
         origins: ['https://m.example.com'],
@@ -135,6 +154,7 @@ afterAll(async () => {
   await t?.close();
   await upstream.stop();
   await new Promise<void>((resolve) => nodeHandler?.close(() => resolve()));
+  await new Promise<void>((resolve) => rotationHandler?.close(() => resolve()));
   await fastifyHandler?.close();
 });
 beforeEach(() => upstream.reset());
@@ -453,6 +473,30 @@ describe('client/ verifyAssertion and middleware, against the running gateway', 
     expect(forged.status).toBe(401);
     expect(await forged.json()).toMatchObject({ error: 'assertion_invalid' });
   });
+});
+
+describe('signing key rotation under load', () => {
+  it('zero failed assertion checks at the handler across the switch to a new key', async () => {
+    const token = await issue('rot');
+    const send = async () => {
+      const body = JSON.stringify({ user_token: token, n: randomUUID() });
+      const response = await hook('/hooks/rot/orders.lookup', body, vendorHeaders(body));
+      return response.status;
+    };
+    // The handler has cached the JWKS with the current key only.
+    expect(await send()).toBe(200);
+    const next = await t.app.get(SigningKeyAdmin).rotate('ES256', 5);
+    expect(next.state).toBe('pending');
+    const statuses: number[] = [];
+    // Four callers at once until the new key has signed a good number of calls.
+    const caller = async () => {
+      while ((rotationSeen.ok.get(next.kid) ?? 0) < 20) statuses.push(await send());
+    };
+    await Promise.all([caller(), caller(), caller(), caller()]);
+    expect(rotationSeen.failures).toEqual([]);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect([...rotationSeen.ok.keys()]).toHaveLength(2);
+  }, 30_000);
 });
 
 describe('audit', () => {

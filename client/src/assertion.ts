@@ -25,7 +25,7 @@ export interface AssertionOptions {
   clockToleranceSeconds?: number;
   /** Least time between two JWKS refetches for an unknown kid. Default 30 s. */
   cooldownMs?: number;
-  /** How long fetched keys are kept before a refetch. Default 10 min. */
+  /** How long fetched keys are kept before a refetch. Default 5 min: below the default 10-min activation delay of `keys rotate --signing`, so a new key is known before it signs. */
   cacheMaxAgeMs?: number;
 }
 
@@ -73,7 +73,7 @@ function keySet(options: AssertionOptions): ReturnType<typeof createRemoteJWKSet
   const cacheKey = `${url.href} ${options.cooldownMs ?? ''} ${options.cacheMaxAgeMs ?? ''}`;
   let set = keySets.get(cacheKey);
   if (!set) {
-    set = createRemoteJWKSet(url, { cooldownDuration: options.cooldownMs ?? 30_000, cacheMaxAge: options.cacheMaxAgeMs ?? 600_000 });
+    set = createRemoteJWKSet(url, { cooldownDuration: options.cooldownMs ?? 30_000, cacheMaxAge: options.cacheMaxAgeMs ?? 300_000 });
     keySets.set(cacheKey, set);
   }
   return set;
