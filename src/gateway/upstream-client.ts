@@ -120,11 +120,13 @@ export class UpstreamClient {
     await Promise.all(pools.map((pool) => pool.close().catch(() => undefined)));
   }
 
+  /** One pool per origin and timeout: the connect timeout is the pool's, and bots may bound their calls differently. */
   private pool(origin: string, timeoutMs: number): Pool {
-    let pool = this.pools.get(origin);
+    const key = `${origin} ${timeoutMs}`;
+    let pool = this.pools.get(key);
     if (!pool) {
       pool = new Pool(origin, { connections: 128, keepAliveTimeout: 4_000, connect: { timeout: timeoutMs } });
-      this.pools.set(origin, pool);
+      this.pools.set(key, pool);
     }
     return pool;
   }
