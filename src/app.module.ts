@@ -9,6 +9,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import type { ChatwardenConfig } from './config/config.schema.js';
 import { CoreModule } from './core.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoginModule } from './login/login.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         SsoModule,
         SignaturesModule,
         WebhooksModule,
+        GatewayModule,
         SiteModule,
         ...(config.devMode ? [DemoModule] : []),
         ...extraImports,

@@ -10,3 +10,5 @@ export { forwardWebhook, headersOf, parseBody, urlOf, type ReceivedWebhook } fro
 export { decideWebhook, type WebhookDecision, type WebhookOptions } from './webhook-decision.js';
 export { webhookMiddleware, type NextFunction, type WebhookRequest } from './webhook.middleware.js';
 export { IngeniousChannel, IngeniousChannelError, withUserToken, type IngeniousChannelOptions } from './ingenious-channel.js';
+export { AssertionError, ASSERTION_HEADER, verifyAssertion, type AssertedUser, type AssertionErrorCode, type AssertionOptions, type HeadersLike } from './assertion.js';
+export { assertionHook, assertionMiddleware, type AssertedRequest } from './assertion.middleware.js';

@@ -54,3 +54,5 @@ export class ChatwardenWebhookGuard implements CanActivate {
     return true;
   }
 }
+
+export { ChatwardenAssertionGuard } from './assertion.guard.js';

@@ -10,4 +10,7 @@
 export const VERIFY_TOKEN_PATH = '/v1/verify/token';
 export const VERIFY_SIGNATURE_PATH = '/v1/verify/signature';
 
-export const HOT_PATHS: readonly string[] = [VERIFY_TOKEN_PATH, VERIFY_SIGNATURE_PATH];
+/** The webhook gateway (src/gateway): every vendor call; it times its upstream calls and names the request id on its audit lines. */
+export const GATEWAY_PATHS: readonly string[] = ['/hooks/:bot', '/hooks/:bot/:action'];
+
+export const HOT_PATHS: readonly string[] = [VERIFY_TOKEN_PATH, VERIFY_SIGNATURE_PATH, ...GATEWAY_PATHS];

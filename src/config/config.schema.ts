@@ -22,6 +22,7 @@ import {
 } from 'class-validator';
 import { IdentityConfig, ProfileConfig } from '../identity/identity-config.js';
 import { DirectoryConfig } from '../directory/directory-config.js';
+import { GatewayConfig } from '../gateway/gateway-config.js';
 
 export class TokensConfig {
   /** Lifetime of one token; the widget refreshes before it ends. */
@@ -153,6 +154,10 @@ export class BotConfig {
   /** User attributes the identity proofs may carry: profile field -> attribute name. */
   @IsOptional() @ValidateNested() @Type(() => ProfileConfig)
   profile?: ProfileConfig;
+
+  /** The webhook gateway: forward the vendor's allowed calls to this handler (src/gateway). */
+  @IsOptional() @ValidateNested() @Type(() => GatewayConfig)
+  gateway?: GatewayConfig;
 }
 
 export class ChatwardenConfig {

@@ -26,7 +26,8 @@ export type AuditEvent =
   | 'user.change'
   | 'cli.command'
   | 'signature.verify'
-  | 'webhook.verify';
+  | 'webhook.verify'
+  | 'gateway.forward';
 
 @Injectable()
 export class AuditLog {

@@ -35,6 +35,7 @@ import { parsePublicKey, type PublicKeyType } from './public-key.js';
 import { WEBHOOK_SCHEMES, type WebhookScheme } from './webhook-scheme.js';
 import { secretValueProblem } from './webhook-secret-format.js';
 import { isTokenField } from '../webhooks/token-extractor.js';
+import { REPLY_VENDORS, type ReplyVendor } from '../webhooks/vendor-replies/vendor-reply-registry.js';
 
 /** RFC 9110 §5.6.2 `token`: what a header field name may contain. */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -179,6 +180,14 @@ export class WebhookConfigDto {
   @IsOptional() @IsString() @Validate(TokenFieldConstraint)
   conversationField?: string;
 
+  /**
+   * The vendor whose reply format a refusal comes in when chatwarden answers
+   * the vendor itself (the webhook gateway, src/gateway): the chat shows the
+   * message. Absent: JSON 401/403.
+   */
+  @IsOptional() @IsIn(REPLY_VENDORS, { message: `reply must be one of: ${REPLY_VENDORS.join(', ')}` })
+  reply?: ReplyVendor;
+
   // convokraft, freshchat
 
   /** The vendor's public key, PEM or base64 DER. */
@@ -284,7 +293,7 @@ export class WebhookConfigDto {
 
 type OptionName = Exclude<
   keyof WebhookConfigDto,
-  'scheme' | 'secrets' | 'toleranceSeconds' | 'maxBodyBytes' | 'replay' | 'allowIps' | 'tokenField' | 'conversationField'
+  'scheme' | 'secrets' | 'toleranceSeconds' | 'maxBodyBytes' | 'replay' | 'allowIps' | 'tokenField' | 'conversationField' | 'reply'
 >;
 
 const SHARED_CREDENTIAL_SCHEMES: readonly WebhookScheme[] = ['chatbotcom', 'inbenta', 'ingenious'];

@@ -102,9 +102,15 @@ export class WebhookVerificationService {
     @Inject(VENDOR_REPLIES) private readonly replies: VendorReplyRegistry,
   ) {}
 
-  /** `access`: the bots the calling API key may act for. */
-  async verify(input: VerifyWebhookDto, access: BotAccess): Promise<WebhookVerification> {
-    const fields: Record<string, unknown> = { bot: input.bot ?? access.implied };
+  /**
+   * `access`: the bots the calling API key may act for. `caller` is the
+   * webhook gateway: it runs outside the request context (a hot path, see
+   * common/hot-paths.ts), so it names the request id for the audit line, and
+   * it learns the replay record an allowed delivery made, to give it back
+   * when the call could not be carried out after all (upstream down).
+   */
+  async verify(input: VerifyWebhookDto, access: BotAccess, caller?: { requestId: string; onClaim(claim: ReplayClaim): void }): Promise<WebhookVerification> {
+    const fields: Record<string, unknown> = { ...(caller && { requestId: caller.requestId }), bot: input.bot ?? access.implied };
     if (input.action !== undefined) fields.action = input.action;
     let stage: WebhookStage = 'signature';
     let signature: SignatureVerification | undefined;
@@ -132,6 +138,7 @@ export class WebhookVerificationService {
         conversationId: conversationOf(found.conversationId, input.conversationId),
       });
       this.audit.record('webhook.verify', { ...fields, stage, outcome: 'ok', subject: verified.subject, sessionId: verified.sessionId });
+      if (claim && caller) caller.onClaim(claim);
       return { valid: true, signature, token: withoutKid(verified) };
     } catch (error) {
       const failure = failureOf(error);

@@ -11,5 +11,6 @@ import { WebhookVerificationService } from './webhook-verification.service.js';
   imports: [SignaturesModule, TokensModule],
   controllers: [VerifyWebhookController],
   providers: [vendorReplyRegistryProvider, ReplayReleaseService, WebhookVerificationService],
+  exports: [WebhookVerificationService, ReplayReleaseService],
 })
 export class WebhooksModule {}
