@@ -79,7 +79,7 @@ export class RedisStore extends Store {
   private readonly settings: DriverSettings;
   private readonly target: ReturnType<typeof parseRedisUrl>;
   private readonly cachedKeys: number;
-  /** The connection for getCached, made on the store's first call. */
+  /** The connection for getCached, made once the store's first call succeeded. */
   private tracked: Backend | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   /** When Redis last answered the heartbeat (epoch ms); local copies are trusted only while this is recent. */
@@ -241,9 +241,15 @@ export class RedisStore extends Store {
   }
 
   private run<T>(command: (redis: Connected) => Promise<T>): Promise<T> {
-    // The tracked connection starts with the store's first call (the boot ping), so it is ready before the first verify.
-    if (this.tracked === undefined && this.cachedKeys > 0 && !this.closed) this.startTracking();
-    return this.within(async (signal) => command(await this.backend.connected(signal)));
+    const running = this.within(async (signal) => command(await this.backend.connected(signal)));
+    // The tracked connection starts once the store's first call succeeded (the boot ping), so it is
+    // ready before the first verify without slowing that first call's own connection.
+    if (this.tracked === undefined && this.cachedKeys > 0) {
+      running.then(() => {
+        if (this.tracked === undefined && !this.closed) this.startTracking();
+      }, () => undefined);
+    }
+    return running;
   }
 
   /**
@@ -255,7 +261,7 @@ export class RedisStore extends Store {
     this.tracked?.forgetCachedValue(this.key(key));
   }
 
-  /** The tracked connection and its heartbeat, made by the first call so that constructing a store stays free of I/O and timers. */
+  /** The tracked connection and its heartbeat, made after the first call (or by the first getCached) so that constructing a store stays free of I/O and timers. */
   private startTracking(): void {
     const tracked = createBackend(this.target, { ...this.settings, cachedKeys: this.cachedKeys });
     this.tracked = tracked;
