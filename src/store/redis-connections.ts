@@ -214,6 +214,8 @@ class StandaloneBackend implements Backend {
   private readonly usable: Connected;
   private subscriber: { client: StandaloneClient; ready: Readiness } | undefined;
   private started = false;
+  /** Settles when the first connection attempt does (connected or given up). */
+  private connecting: Promise<void> | undefined;
 
   constructor(
     target: Extract<RedisTarget, { kind: 'standalone' }>,
@@ -241,7 +243,10 @@ class StandaloneBackend implements Backend {
       this.started = true;
       // With a retrying strategy connect() settles only once connected or
       // closed; readiness is awaited below, per call and bounded.
-      this.client.connect().catch(() => undefined);
+      this.connecting = this.client.connect().then(
+        () => undefined,
+        () => undefined,
+      );
     }
     await this.clientReady.wait(signal);
     return this.usable;
@@ -274,7 +279,11 @@ class StandaloneBackend implements Backend {
 
   async close(): Promise<void> {
     // destroy() rather than close(): shutdown must not wait on a Redis that is away.
-    if (this.started) this.client.destroy();
+    if (this.started) {
+      destroyQuietly(this.client);
+      // A connection still being made when the store closes would otherwise open afterwards and keep the process alive.
+      void this.connecting?.then(() => destroyQuietly(this.client));
+    }
     this.subscriber?.client.destroy();
   }
 }
