@@ -145,7 +145,9 @@ describeWithChromium('embed.js: one login at a time, always closable', () => {
     expect(await outcome(page, 'one')).toMatchObject({ error: 'cancelled' });
     await startLogin(page, 'two', { bot: 'shop', mode: 'iframe' });
     await page.locator('iframe[title="Sign in"]').waitFor();
-    await page.locator('body').press('Escape');
+    // Escape is the host page's key: once the frame has loaded it holds the focus, so give it back to the host first.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Escape');
     expect(await outcome(page, 'two')).toMatchObject({ error: 'cancelled' });
     expect(await page.locator('[role="dialog"]').count()).toBe(0);
   });
